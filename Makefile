@@ -1,0 +1,28 @@
+# The two commands that matter (see README):
+#   make reproduce   set up and run the main job
+#   make test        set up and run the default test suite (what CI runs)
+PYTHON ?= python3
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: install test test-slow reproduce score-corpus evaluate bench clean-cache
+
+install:
+	$(PYTHON) -m pip install $(PIP_FLAGS) -e ".[all]"
+
+test: install
+	$(PYTHON) -m pytest
+
+test-slow: install
+	$(PYTHON) -m pytest -m slow
+
+evaluate: install
+	$(PYTHON) -m rhetoric.evaluate
+
+reproduce: install
+	$(PYTHON) -m rhetoric.summary
+
+bench: install
+	$(PYTHON) bench/bench_vader.py
+
+clean-cache:
+	rm -rf .cache/rhetoric

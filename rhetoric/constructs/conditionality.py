@@ -1,0 +1,68 @@
+"""CONDITIONALITY: an outcome made contingent on what a target does or chooses; with the
+sub-flag TWO_PATH when the sentence frames alternative paths with different outcomes
+(codebook, "CONDITIONALITY").
+
+Rules: ``rhetoric/lexicons/conditionality.tsv`` (condition markers, consequents and the
+conditionals of logic or time that do not count), ``rhetoric/lexicons/two_path.tsv``,
+and the constants below.
+
+A condition needs both halves, so the weights are set that a marker ("if Russia
+invades") or a consequent ("will be met with") alone stays below 0.5, and the two
+together pass it. A threat found in the same sentence is a consequent too
+(:data:`THREAT_AS_CONSEQUENT`).
+"""
+
+from __future__ import annotations
+
+from ..cues import SentenceCues
+from ..lexicon import load
+from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
+
+NAME = "conditionality"
+TWO_PATH = "two_path"
+
+BIAS = -4.0
+TWO_PATH_BIAS = -4.0
+
+# A threat in the sentence supplies the consequent of a condition ("if Russia invades,
+# it will face severe costs"). Added once, only when a condition marker fired.
+THREAT_AS_CONSEQUENT = 2.0
+
+MODIFIERS = Modifiers(
+    denial=-6.0,
+    # "If they attack, will you respond?": hypothetical questions by journalists are 0.
+    question=-8.0,
+    procedural=-3.0,
+)
+
+
+def _has_marker(found: list[Evidence]) -> bool:
+    return any(e.rule.startswith("if") or e.rule.startswith("marker") for e in found if e.weight > 0)
+
+
+def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: int = 0) -> list[Evidence]:
+    """All evidence for CONDITIONALITY in one sentence; ``threat`` is THREAT's evidence."""
+    found = cue_evidence(NAME, load("conditionality"), cues, sentence, offset)
+    if not found:
+        return found
+    if _has_marker(found) and threat and sum(e.weight for e in threat) > 0:
+        best = max((e for e in threat if e.weight > 0 and e.start is not None), key=lambda e: e.weight, default=None)
+        if best is not None:
+            found.append(
+                Evidence(NAME, "threat_consequent", THREAT_AS_CONSEQUENT, best.start, best.end, best.text,
+                         "a threatened cost is the consequent of the condition")
+            )
+    if sum(e.weight for e in found) > 0:
+        found += modifier_evidence(NAME, MODIFIERS, cues, sentence, offset)
+    return found
+
+
+TWO_PATH_MODIFIERS = Modifiers(denial=-6.0, question=-8.0)
+
+
+def two_path_evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
+    """All evidence for TWO_PATH: both alternative paths framed in this sentence."""
+    found = cue_evidence(TWO_PATH, load("two_path"), cues, sentence, offset)
+    if found and sum(e.weight for e in found) > 0:
+        found += modifier_evidence(TWO_PATH, TWO_PATH_MODIFIERS, cues, sentence, offset)
+    return found

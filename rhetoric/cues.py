@@ -1,0 +1,105 @@
+"""Cue matching shared by the constructs: boosters, hedges, negation, denial, reported
+speech, questions and target actors.
+
+Each cue is a lexicon in ``rhetoric/lexicons``; this module finds them once per
+sentence (:func:`find_cues`) and answers the questions the construct modules ask
+("is this match negated?", "is the sentence hedged?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Rule, load
+
+__all__ = ["Match", "SentenceCues", "find_cues", "lowercase", "CUE_LEXICONS"]
+
+# The cue lexicons, by the feature name each one's count is reported under.
+CUE_LEXICONS = {
+    "boosters": "boosters",
+    "hedges": "hedges",
+    "negations": "negation",
+    "denials": "denial",
+    "reported_speech": "reporting",
+    "procedural": "procedural",
+}
+
+# How far before a cue a negation still reaches it: at most this many words, and no
+# clause punctuation in between ("we will not impose sanctions": 1 word; "not, as some
+# say, sanctions": cut by the comma).
+NEGATION_WINDOW_WORDS = 3
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|because|while|whereas|which|who|that)\b")
+_WORD = re.compile(r"[\w']+")
+
+# A sentence is a question when it ends in "?" (allowing closing quotes and brackets),
+# or it is a journalist's turn in a briefing transcript ("Q", "QUESTION:").
+_QUESTION_END = re.compile(r"\?[\"')\]\s]*$")
+_JOURNALIST_TURN = re.compile(r"^\s*(?:q\b[:.]?|question\s*:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One lexicon rule matched at ``[start, end)`` of the sentence."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SentenceCues:
+    """Every cue found in one sentence (offsets relative to the sentence)."""
+
+    low: str
+    matches: dict[str, list[Match]]
+    targets: list[Match]
+    question: bool
+
+    def count(self, feature: str) -> int:
+        return len(self.matches[feature])
+
+    def first(self, feature: str) -> Match | None:
+        found = self.matches[feature]
+        return found[0] if found else None
+
+    def negation_before(self, start: int) -> Match | None:
+        """The negation that cancels a cue starting at ``start``, if any."""
+        for neg in reversed(self.matches["negations"]):
+            if neg.end > start:
+                continue
+            between = self.low[neg.end : start]
+            if len(_WORD.findall(between)) > NEGATION_WINDOW_WORDS or _CLAUSE_BREAK.search(between):
+                return None
+            return neg
+        return None
+
+    def target_groups(self) -> list[str]:
+        return [m.rule.group for m in self.targets if m.rule.group]
+
+
+def lowercase(text: str) -> str:
+    """Lower-case ``text`` without changing its length (so offsets stay valid)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _matches(lexicon_name: str, low: str) -> list[Match]:
+    return [Match(rule, s, e) for rule, s, e in load(lexicon_name).finditer(low)]
+
+
+def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
+    """Find all shared cues in one normalised sentence.
+
+    >>> cues = find_cues("We will not impose swift sanctions on Russia, we may wait.")
+    >>> [m.rule.name for m in cues.matches["boosters"]], cues.target_groups()
+    (['swift'], ['russia'])
+    """
+    if low is None:
+        low = lowercase(sentence)
+    matches = {feature: _matches(name, low) for feature, name in CUE_LEXICONS.items()}
+    targets = _matches("targets", low)
+    question = bool(_QUESTION_END.search(sentence) or _JOURNALIST_TURN.match(sentence))
+    return SentenceCues(low=low, matches=matches, targets=targets, question=question)
