@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..cues import SentenceCues
 from ..lexicon import load
 from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
+from ._combine import once_per_rule
 
 NAME = "commitment"
 
@@ -31,7 +32,7 @@ MODIFIERS = Modifiers(
 
 def evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
     """All evidence for COMMITMENT in one normalised sentence."""
-    found = cue_evidence(NAME, load("commitment"), cues, sentence, offset)
+    found = once_per_rule(cue_evidence(NAME, load("commitment"), cues, sentence, offset))
     if found and sum(e.weight for e in found) > 0:
         found += modifier_evidence(NAME, MODIFIERS, cues, sentence, offset)
     return found

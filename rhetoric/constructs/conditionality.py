@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..cues import SentenceCues
 from ..lexicon import load
 from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
+from ._combine import once_per_rule
 
 NAME = "conditionality"
 TWO_PATH = "two_path"
@@ -32,7 +33,6 @@ MODIFIERS = Modifiers(
     denial=-6.0,
     # "If they attack, will you respond?": hypothetical questions by journalists are 0.
     question=-8.0,
-    procedural=-3.0,
 )
 
 
@@ -42,7 +42,7 @@ def _has_marker(found: list[Evidence]) -> bool:
 
 def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: int = 0) -> list[Evidence]:
     """All evidence for CONDITIONALITY in one sentence; ``threat`` is THREAT's evidence."""
-    found = cue_evidence(NAME, load("conditionality"), cues, sentence, offset)
+    found = once_per_rule(cue_evidence(NAME, load("conditionality"), cues, sentence, offset))
     if not found:
         return found
     if _has_marker(found) and threat and sum(e.weight for e in threat) > 0:
@@ -57,12 +57,17 @@ def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: 
     return found
 
 
-TWO_PATH_MODIFIERS = Modifiers(denial=-6.0, question=-8.0)
+TWO_PATH_MODIFIERS = Modifiers(
+    # Paths put to a named actor ("Moscow can choose ...") rather than to no one.
+    target=1.0,
+    denial=-6.0,
+    question=-8.0,
+)
 
 
 def two_path_evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
     """All evidence for TWO_PATH: both alternative paths framed in this sentence."""
-    found = cue_evidence(TWO_PATH, load("two_path"), cues, sentence, offset)
+    found = once_per_rule(cue_evidence(TWO_PATH, load("two_path"), cues, sentence, offset))
     if found and sum(e.weight for e in found) > 0:
         found += modifier_evidence(TWO_PATH, TWO_PATH_MODIFIERS, cues, sentence, offset)
     return found

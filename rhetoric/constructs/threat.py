@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..cues import SentenceCues
 from ..lexicon import load
 from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
+from ._combine import once_per_rule
 
 NAME = "threat"
 
@@ -29,13 +30,12 @@ MODIFIERS = Modifiers(
     denial=-6.0,
     # Questions, journalists' included, are 0 on all labels.
     question=-8.0,
-    procedural=-3.0,
 )
 
 
 def evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
     """All evidence for THREAT in one normalised sentence."""
-    found = cue_evidence(NAME, load("threat"), cues, sentence, offset)
+    found = once_per_rule(cue_evidence(NAME, load("threat"), cues, sentence, offset))
     if found and sum(e.weight for e in found) > 0:
         found += modifier_evidence(NAME, MODIFIERS, cues, sentence, offset)
     return found
