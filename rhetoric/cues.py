@@ -63,9 +63,15 @@ class SentenceCues:
         found = self.matches[feature]
         return found[0] if found else None
 
-    def negation_before(self, start: int) -> Match | None:
-        """The negation that cancels a cue starting at ``start``, if any."""
-        for neg in reversed(self.matches["negations"]):
+    def negation_before(self, start: int, end: int | None = None) -> Match | None:
+        """The negation that cancels a cue at ``[start, end)``, if any: one inside the
+        cue's own words ("will not impose sanctions") or just before it."""
+        negations = self.matches["negations"]
+        if end is not None:
+            for neg in negations:
+                if start <= neg.start < end:
+                    return neg
+        for neg in reversed(negations):
             if neg.end > start:
                 continue
             between = self.low[neg.end : start]

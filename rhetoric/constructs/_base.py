@@ -69,7 +69,7 @@ def cue_evidence(construct: str, lexicon, cues: SentenceCues, sentence: str, off
         m = Match(rule, s, e)
         out.append(_ev(construct, rule.name, rule.weight, m, sentence, offset, rule.reason))
         if rule.negatable and rule.weight > 0:
-            neg = cues.negation_before(s)
+            neg = cues.negation_before(s, e)
             if neg is not None:
                 out.append(
                     _ev(construct, f"negated:{neg.rule.name}", -rule.weight, neg, sentence, offset,

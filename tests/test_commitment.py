@@ -1,0 +1,80 @@
+"""COMMITMENT: hand-written sentences that must and must not fire (codebook, COMMITMENT)."""
+
+import pytest
+
+import rhetoric
+
+MUST_FIRE = [
+    "We will defend every inch of NATO territory.",
+    "We are committed to the sovereignty of Ukraine.",
+    "We stand with the people of Ukraine.",
+    "We will respond.",
+    "There is no room for compromise on this question.",
+    "This is non-negotiable.",
+    "Under no circumstances will we accept this.",
+    "There's no trade space there. None.",
+    "We will never accept the annexation of Crimea.",
+    "Ukraine will never surrender.",
+    "We must and we will defend our country.",
+    "We reaffirmed our unwavering commitment to Ukraine's territorial integrity.",
+    "We will fight as long as it takes.",
+    "The United States will provide an additional $500 million in assistance.",
+    "We will not waver in our support.",
+    "We are prepared to deploy additional forces to the eastern flank.",
+    "Let me be clear: we will not bargain over the right of a nation to choose its alliances.",
+    "I pledge to do everything in my power to bring our people home.",
+    "Russia will present draft documents on security guarantees.",
+    "We will keep security assistance flowing to Ukraine.",
+    "Our position is a red line.",
+]
+
+MUST_NOT_FIRE = [
+    # hedges and wishes
+    "We may consider further steps.",
+    "We could look at other options.",
+    "We hope the talks succeed.",
+    "We intend to look into it.",
+    "We will continue to look at options.",
+    # procedural and schedule
+    "I will now give the floor to the Minister of Foreign Affairs.",
+    "The President will travel to Brussels on Thursday.",
+    "We will discuss this issue tomorrow.",
+    "I'll let them speak for themselves.",
+    "We'll see what happens.",
+    # questions
+    "Will you stand with Ukraine?",
+    "Q: Are you committed to the deal?",
+    # attributed to others, not shared
+    "The occupiers are committing horrific crimes.",
+    # plain description
+    "The meeting took place in Geneva.",
+    "Prices rose sharply last month.",
+    "The Russian army shelled the city again.",
+    "Thank you.",
+    "He denied that he had promised anything.",
+    "They had an order to seize the building at any cost.",
+    "The contents of this call are embargoed until the end of the call.",
+]
+
+
+@pytest.mark.parametrize("sentence", MUST_FIRE)
+def test_commitment_fires(sentence):
+    s = rhetoric.score(sentence)
+    assert s.commitment >= 0.5, s.explain()
+
+
+@pytest.mark.parametrize("sentence", MUST_NOT_FIRE)
+def test_commitment_does_not_fire(sentence):
+    s = rhetoric.score(sentence)
+    assert s.commitment < 0.5, s.explain()
+
+
+def test_refusal_is_not_cancelled_by_its_own_negation():
+    s = rhetoric.score("We will never accept this.")
+    assert not any(e.rule.startswith("negated:") for e in s.evidence if e.construct == "commitment")
+    assert s.commitment >= 0.5
+
+
+def test_hedge_cancels_a_pledge():
+    assert rhetoric.score("We will defend our allies.").commitment >= 0.5
+    assert rhetoric.score("We might defend our allies.").commitment < 0.5

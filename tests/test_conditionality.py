@@ -1,0 +1,105 @@
+"""CONDITIONALITY and TWO_PATH: hand-written sentences that must and must not fire."""
+
+import pytest
+
+import rhetoric
+
+MUST_FIRE = [
+    "If Russia invades, the response will be swift and severe.",
+    "Should Moscow choose escalation, it will face severe costs.",
+    "Unless Russia withdraws its troops, sanctions will remain in place.",
+    "In the event that Putin decides to move west, NATO will defend every inch.",
+    "Any move across the border will be met with a united response.",
+    "The choice is theirs.",
+    "Whether sanctions are lifted depends on whether Moscow complies with the agreement.",
+    "If our partners ask for help, we will give it.",
+    "As long as Russia continues its aggression, the pressure will only grow.",
+    "If China provides material support to Russia, it will face consequences.",
+    "If instead Russia chooses to walk away from diplomacy and attack Ukraine, it will face swift and severe consequences.",
+    "Once Russian forces withdraw, we will be ready to ease the restrictions.",
+    "If they refuse to negotiate, we will respond.",
+    "Moscow can choose diplomacy, or it can choose confrontation and its consequences.",
+    "Russia faces a choice between the path of dialogue and the path of escalation.",
+    "The sanctions will stay until Russia withdraws its forces.",
+    "If the aggressor attacks again, our army will strike back.",
+    "Should they cross that line, there will be consequences.",
+    "If any of their forces cross that line, the response will be swift, severe and shared by all of us.",
+    "The nature of our response will depend on the actions Russia takes.",
+]
+
+MUST_NOT_FIRE = [
+    # logic and time
+    "If you look at the map, you see how close the troops are.",
+    "If I may add one point, the talks were productive.",
+    "If necessary, we will hold another meeting.",
+    "If the economy slows, prices will fall.",
+    # counterfactual history
+    "If they had listened in 2008, none of this would have happened.",
+    # questions
+    "If Russia invades, will you impose sanctions?",
+    "Q: What happens if Putin attacks?",
+    # indirect questions
+    "I am not sure if he will attend the summit.",
+    "We asked whether the meeting would take place.",
+    # plain and procedural
+    "The President spoke with the Chancellor today.",
+    "We will continue to work with our allies.",
+    "Russia invaded Ukraine on 24 February.",
+    "Thank you very much.",
+    # choices put to the speaker's own side are not two-path conditions
+    "We can either act now or wait.",
+    "It is a false choice between security and freedom.",
+    "Either way, the meeting will go ahead.",
+    # description
+    "They discussed what would happen if talks failed.",
+    "Even if it rains, the parade will take place.",
+    "We will see what happens.",
+    "The sanctions were discussed at length.",
+]
+
+TWO_PATH = [
+    "Moscow can choose diplomacy, or it can choose confrontation and its consequences.",
+    "Russia faces a choice between the path of dialogue and the path of escalation.",
+    "There are two paths: the path of diplomacy and the path of escalation and massive costs.",
+    "It is the choice of President Putin whether Russia will suffer severe consequences or not.",
+    "The alliance must defend its members, otherwise it will cease to exist.",
+]
+
+NOT_TWO_PATH = [
+    "If Russia invades, the response will be swift and severe.",
+    "We can either act now or wait.",
+    "The path of diplomacy remains open.",
+    "Either way, the meeting will go ahead.",
+    "It is a false choice between security and freedom.",
+]
+
+
+@pytest.mark.parametrize("sentence", MUST_FIRE)
+def test_conditionality_fires(sentence):
+    s = rhetoric.score(sentence)
+    assert s.conditionality >= 0.5, s.explain()
+
+
+@pytest.mark.parametrize("sentence", MUST_NOT_FIRE)
+def test_conditionality_does_not_fire(sentence):
+    s = rhetoric.score(sentence)
+    assert s.conditionality < 0.5, s.explain()
+
+
+@pytest.mark.parametrize("sentence", TWO_PATH)
+def test_two_path_fires_and_implies_conditionality(sentence):
+    s = rhetoric.score(sentence)
+    assert s.two_path >= 0.5, s.explain()
+    assert s.conditionality >= s.two_path
+
+
+@pytest.mark.parametrize("sentence", NOT_TWO_PATH)
+def test_two_path_does_not_fire(sentence):
+    s = rhetoric.score(sentence)
+    assert s.two_path < 0.5, s.explain()
+
+
+def test_threat_supplies_the_consequent():
+    s = rhetoric.score("If Russia invades, it will face crippling sanctions.")
+    rules = {e.rule for e in s.evidence if e.construct == "conditionality"}
+    assert "threat_consequent" in rules

@@ -1,0 +1,93 @@
+"""THREAT: hand-written sentences that must and must not fire (codebook, THREAT)."""
+
+import pytest
+
+import rhetoric
+
+MUST_FIRE = [
+    "If Russia invades Ukraine, it will face swift and severe consequences.",
+    "Russia will pay a heavy price for this aggression.",
+    "There will be consequences.",
+    "We will impose massive sanctions on the Kremlin.",
+    "We are ready to impose crippling costs on Moscow.",
+    "Any attack on a NATO ally will be met with a decisive military response.",
+    "The minister warned that any attack would bring a devastating response.",
+    "Those responsible will be held accountable.",
+    "We will respond decisively to any aggression.",
+    "The EU must adopt a sixth package of sanctions against Russia without delay.",
+    "We call on our partners to strengthen sanctions against the aggressor.",
+    "All options are on the table.",
+    "The United States will not stand idly by.",
+    "Today we are imposing sanctions that will cut Russia off from the global financial system.",
+    "Moscow will face unprecedented economic costs.",
+    "We will retaliate against any country that joins these sanctions.",
+    "Russia will take countermeasures against the deployment of these missiles.",
+    "Our armed forces will destroy the occupiers.",
+    "The response of the West will be swift, severe and united.",
+    "Putin will bear the consequences of his choice.",
+    "We will freeze the assets of the oligarchs who back this war.",
+    "We are prepared to ratchet up the pressure on Moscow.",
+]
+
+MUST_NOT_FIRE = [
+    # negation
+    "We will not impose sanctions on our neighbours.",
+    "No one is threatening Russia.",
+    # denial
+    "Moscow denies it plans an attack.",
+    "The Kremlin has no plans to invade Ukraine.",
+    # bare description and history
+    "Troops are massing at the border.",
+    "We condemn this attack in the strongest terms.",
+    "Sanctions were imposed in 2014.",
+    "They discussed the sanctions question.",
+    # questions
+    "Will Russia face consequences?",
+    "Q: Are you going to impose sanctions on Russia?",
+    # domestic costs and events
+    "We will lower costs for American families.",
+    "The consequences of the pandemic are still with us.",
+    "Prices keep rising across the country.",
+    "The project would cost an estimated seven billion rubles.",
+    # relief and effects of sanctions suffered
+    "Return to the deal would result in sanctions lifting.",
+    "The illegal sanctions of the West have hurt our farmers.",
+    # plain sentences
+    "Thank you very much.",
+    "I will now give the floor to the Minister.",
+    "The President met with the Chancellor of Germany today.",
+    "We had a productive conversation about trade.",
+]
+
+
+@pytest.mark.parametrize("sentence", MUST_FIRE)
+def test_threat_fires(sentence):
+    s = rhetoric.score(sentence)
+    assert s.threat >= 0.5, s.explain()
+
+
+@pytest.mark.parametrize("sentence", MUST_NOT_FIRE)
+def test_threat_does_not_fire(sentence):
+    s = rhetoric.score(sentence)
+    assert s.threat < 0.5, s.explain()
+
+
+def test_negation_cancels_the_cue_and_says_so():
+    s = rhetoric.score("We will not impose sanctions.")
+    rules = [e.rule for e in s.evidence if e.construct == "threat"]
+    assert any(r.startswith("negated:") for r in rules)
+    # The cancelling record sits on the negation's words.
+    neg = next(e for e in s.evidence if e.rule.startswith("negated:"))
+    assert s.text[neg.start : neg.end] == "not"
+
+
+def test_boosters_raise_the_score():
+    plain = rhetoric.score("Russia will face sanctions.").threat
+    boosted = rhetoric.score("Russia will face swift and severe sanctions.").threat
+    assert boosted > plain
+
+
+def test_hedge_lowers_the_score():
+    firm = rhetoric.score("We will impose sanctions on Russia.").threat
+    hedged = rhetoric.score("We may possibly impose sanctions on Russia.").threat
+    assert hedged < firm
