@@ -35,7 +35,9 @@ _WORD = re.compile(r"[\w']+")
 # A sentence is a question when it ends in "?" (allowing closing quotes and brackets),
 # or it is a journalist's turn in a briefing transcript ("Q", "QUESTION:").
 _QUESTION_END = re.compile(r"\?[\"')\]\s]*$")
-_JOURNALIST_TURN = re.compile(r"^\s*(?:q\b[:.]?|question\s*:)", re.IGNORECASE)
+_JOURNALIST_TURN = re.compile(
+    r"^\s*(?:q\b[:.]?|question\s*:|(?:and |so |but )?i (?:just )?(?:wanted|want|would like) to ask\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
