@@ -4,7 +4,7 @@
 PYTHON ?= python3
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: install test test-slow reproduce score-corpus evaluate bench clean-cache
+.PHONY: install test test-slow reproduce evaluate bench clean-cache paper paper-small
 
 install:
 	$(PYTHON) -m pip install $(PIP_FLAGS) -e ".[all]"
@@ -26,3 +26,9 @@ bench: install
 
 clean-cache:
 	rm -rf .cache/rhetoric
+
+paper: install
+	$(PYTHON) paper/build.py
+
+paper-small: install
+	$(PYTHON) paper/build.py --small
