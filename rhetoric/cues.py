@@ -36,7 +36,7 @@ _WORD = re.compile(r"[\w']+")
 # or it is a journalist's turn in a briefing transcript ("Q", "QUESTION:").
 _QUESTION_END = re.compile(r"\?[\"')\]\s]*$")
 _JOURNALIST_TURN = re.compile(
-    r"^\s*(?:q\b[:.]?|question\s*:|(?:and |so |but )?i (?:just )?(?:wanted|want|would like) to ask\b)", re.IGNORECASE
+    r"^\s*(?:q\b[:.]?|question\s*:|(?:and |so |but )?i (?:just )?(?:wanted|want|would like) to ask\b|i (?:was |am )?wonder(?:ing)?\b)", re.IGNORECASE
 )
 
 
