@@ -1,0 +1,231 @@
+"""The ``rhetoric`` command line.
+
+    rhetoric score INPUT [-o OUTPUT] [--text-field F] [--id-field F] [--no-split]
+    rhetoric explain "TEXT"          (or - to read the text from standard input)
+    rhetoric evaluate [--annotations PATH] [--errors CONSTRUCT] [--json]
+    rhetoric --version
+
+``score`` streams: it reads one row, scores it and writes it before reading the next,
+so memory stays flat however large the input. INPUT is ``.jsonl``, ``.csv`` or
+``.txt`` (one statement per line), optionally gzipped (``.jsonl.gz``), or ``-`` for
+standard input (format from ``--format``, default txt). OUTPUT is ``.csv`` or
+``.jsonl`` (optionally ``.gz``); without it, CSV goes to standard output. Columns: ``id``
+(the ``--id-field`` value, else the 0-based row number), the four constructs, then the
+rest of :func:`rhetoric.feature_names`. OUTPUT is written whole or not at all.
+
+Bad input stops the run with exit code 2 and ``rhetoric: error: FILE:LINE: problem``.
+
+Only the standard library is imported here (no numpy, pandas or scikit-learn): start-up
+time is most of the cost of scoring a short file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+__all__ = ["main", "build_parser"]
+
+PROG = "rhetoric"
+EXIT_USAGE = 2  # argparse's code for bad usage; bad input is the same kind of mistake
+EXIT_INTERRUPTED = 130
+
+
+class _Failure(Exception):
+    """An error to report as ``rhetoric: error: ...`` with exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Explainable measures of coercive rhetoric (threat, conditionality, "
+        "two-path, commitment) in diplomatic statements.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "score",
+        help="score every statement of a file, streaming, to CSV or JSON lines",
+        description="Score every row of INPUT and write one output row per input row, in order. "
+        "Output columns: id, threat, conditionality, two_path, commitment, then the other features.",
+    )
+    p.add_argument("input", metavar="INPUT",
+                   help="a .jsonl, .csv or .txt file (one statement per line), optionally .gz; - for stdin")
+    p.add_argument("-o", "--output", metavar="OUTPUT",
+                   help="a .csv or .jsonl file (optionally .gz), written whole or not at all; "
+                   "default: CSV on stdout")
+    p.add_argument("--format", choices=("jsonl", "csv", "txt"),
+                   help="the input format (default: from INPUT's suffix; txt for stdin)")
+    p.add_argument("--text-field", default="text", metavar="F",
+                   help="the field (jsonl) or column (csv) holding the text (default: text)")
+    p.add_argument("--id-field", metavar="F",
+                   help="the field or column copied to the output's id column "
+                   "(default: the 0-based row number)")
+    p.add_argument("--no-split", action="store_true",
+                   help="score each row as one sentence instead of splitting it into sentences")
+    p.add_argument("--digits", type=int, default=4, metavar="N",
+                   help="decimals kept in scores (default: 4)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar on stderr (needs tqdm; default: when stderr is a "
+                   "terminal and OUTPUT is a file)")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser(
+        "explain",
+        help="show the scores of one text and the words behind them",
+        description="Print the scores of TEXT, each sentence with the matched words highlighted, "
+        "and every rule with its weight.",
+    )
+    p.add_argument("text", metavar="TEXT", help="the text to explain; - reads it from stdin")
+    p.add_argument("--no-split", action="store_true", help="score the text as one sentence")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="highlight with ANSI colours (auto: when stdout is a terminal and "
+                   "NO_COLOR is unset); without colour, matched words are [bracketed]")
+    p.add_argument("--json", action="store_true",
+                   help="print the features and per-sentence evidence as JSON")
+    p.set_defaults(func=_cmd_explain)
+
+    # Listed for --help; the arguments go to rhetoric.evaluate untouched (see main()).
+    sub.add_parser("evaluate", add_help=False,
+                   help="compare the scores with the labelled sentences "
+                   "(rhetoric evaluate --help for its options)")
+    return parser
+
+
+# --- score ---------------------------------------------------------------------------
+
+def _cmd_score(args) -> int:
+    from .io import RecordWriter, atomic_output, output_format, read_records
+    from .scoring import CONSTRUCTS, feature_names, score
+
+    columns = list(CONSTRUCTS) + [f for f in feature_names() if f not in CONSTRUCTS]
+    to_stdout = args.output in (None, "-")
+    try:
+        out_fmt = "csv" if to_stdout else output_format(args.output)
+    except ValueError as exc:
+        raise _Failure(str(exc)) from None
+    if args.digits < 0:
+        raise _Failure("--digits must be 0 or more")
+    records = read_records(args.input, text_field=args.text_field, id_field=args.id_field,
+                           format=args.format)
+    show = args.progress if args.progress is not None else (sys.stderr.isatty() and not to_stdout)
+    if show:
+        records = _with_progress(records)
+    split = not args.no_split
+
+    def run(fh) -> None:
+        writer = RecordWriter(fh, out_fmt, columns, digits=args.digits)
+        for rec in records:
+            writer.write(rec.id, score(rec.text, split=split).features)
+
+    if to_stdout:
+        run(sys.stdout)
+        sys.stdout.flush()
+    else:
+        with atomic_output(args.output) as fh:
+            run(fh)
+    return 0
+
+
+def _with_progress(records):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        raise _Failure("--progress needs tqdm: pip install 'rhetoric[progress]'") from None
+    return tqdm(records, unit=" rows", file=sys.stderr, dynamic_ncols=True)
+
+
+# --- explain -------------------------------------------------------------------------
+
+def _read_stdin_text() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _Failure(f"<stdin>:{line}: not UTF-8: byte 0x{data[exc.start]:02x}") from None
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    # https://no-color.org: set and not empty disables colour.
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _cmd_explain(args) -> int:
+    from .explain import explain_text
+    from .scoring import score
+
+    text = _read_stdin_text() if args.text == "-" else args.text
+    result = score(text, split=not args.no_split)
+    if args.json:
+        doc = {
+            "features": result.features,
+            "sentences": [
+                {"start": s.start, "end": s.end, "text": s.text, "scores": s.scores,
+                 "evidence": [e.as_dict() for e in s.evidence]}
+                for s in result.sentences
+            ],
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        print(explain_text(result, color=_use_color(args.color)))
+    return 0
+
+
+# --- entry point ---------------------------------------------------------------------
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["evaluate"]:  # its own parser reads the rest
+        return _run_evaluate(argv[1:])
+    args = build_parser().parse_args(argv)
+
+    from .io import InputError
+
+    try:
+        return args.func(args)
+    except (InputError, _Failure) as exc:
+        return _error(str(exc))
+    except OSError as exc:  # e.g. the output folder does not exist, disk full
+        if isinstance(exc, BrokenPipeError):
+            return _broken_pipe()
+        name = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{name}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _broken_pipe() -> int:
+    # The reader went away (`rhetoric score big.jsonl | head`): stop quietly. Pointing
+    # stdout at devnull stops Python complaining again when it flushes at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
+def _run_evaluate(argv: list[str]) -> int:
+    from . import evaluate
+    from .paths import DataNotFound
+
+    try:
+        return evaluate.main(argv)
+    except (DataNotFound, ValueError, OSError) as exc:
+        return _error(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

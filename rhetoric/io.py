@@ -1,0 +1,352 @@
+"""Streaming input and atomic output for scoring files of statements.
+
+Readers yield one :class:`Record` ``(line, id, text)`` at a time and never hold more
+than one row, so memory stays flat however large the input. Writers go through
+:func:`atomic_output`: rows are written to a temporary file beside the target, which
+replaces the target only once everything was written. An error (or Ctrl-C) half-way
+leaves no half-written file and any older output untouched.
+
+Input formats (chosen by suffix, ``.gz`` allowed after it; ``-`` is standard input):
+
+``.jsonl``
+    one JSON object per line; the text is in ``text_field`` (blank lines are skipped);
+``.csv``
+    a header row, then one row per statement; the text is the ``text_field`` column;
+``.txt``
+    one statement per line (every line is a row, blank ones too, so that row ``i`` is
+    line ``i + 1`` of the file).
+
+A record's id is the value of ``id_field`` when one is given, else its 0-based row
+number. Bad input raises :class:`InputError` naming the file and the 1-based line
+(for CSV the physical line where the row starts).
+
+>>> import os, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> path = os.path.join(folder, "in.jsonl")
+>>> with atomic_output(path) as fh:
+...     _ = fh.write('{"doc": "a1", "text": "We will respond."}\\n')
+>>> list(read_records(path, id_field="doc"))
+[Record(line=1, id='a1', text='We will respond.')]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Iterator, NamedTuple
+
+__all__ = [
+    "INPUT_FORMATS",
+    "OUTPUT_FORMATS",
+    "InputError",
+    "Record",
+    "read_records",
+    "input_format",
+    "output_format",
+    "atomic_output",
+    "RecordWriter",
+]
+
+INPUT_FORMATS = ("jsonl", "csv", "txt")
+OUTPUT_FORMATS = ("csv", "jsonl")
+STDIN = "-"
+
+
+class InputError(ValueError):
+    """Input that cannot be read: ``str(err)`` is ``"PATH:LINE: message"``.
+
+    ``line`` is 1-based, or ``None`` when the problem is the file as a whole.
+    """
+
+    def __init__(self, path: str | os.PathLike, line: int | None, message: str):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def __reduce__(self):  # picklable, e.g. across process pools
+        return (type(self), (self.path, self.line, self.message))
+
+
+class Record(NamedTuple):
+    """One statement read from an input: its 1-based line, its id and its text."""
+
+    line: int
+    id: object
+    text: str
+
+
+def _format_from_suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str | None:
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    suffix = name.rpartition(".")[2] if "." in name else ""
+    return suffix if suffix in allowed else None
+
+
+def input_format(path: str | os.PathLike, fmt: str | None = None) -> str:
+    """The input format: ``fmt`` if given, else from the suffix (``-`` defaults to txt)."""
+    if fmt is not None:
+        if fmt not in INPUT_FORMATS:
+            raise ValueError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
+        return fmt
+    if str(path) == STDIN:
+        return "txt"
+    found = _format_from_suffix(path, INPUT_FORMATS)
+    if found is None:
+        raise InputError(path, None, "cannot tell the format: name the file .jsonl, .csv or .txt "
+                         "(optionally + .gz), or pass the format explicitly")
+    return found
+
+
+def output_format(path: str | os.PathLike) -> str:
+    """The output format from the suffix: ``.csv`` or ``.jsonl`` (optionally + ``.gz``)."""
+    found = _format_from_suffix(path, OUTPUT_FORMATS)
+    if found is None:
+        raise ValueError(f"{path}: cannot tell the output format: name it .csv or .jsonl (optionally + .gz)")
+    return found
+
+
+# --- reading -------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _open_binary(path: str | os.PathLike, stdin: IO[bytes] | None):
+    if str(path) == STDIN:
+        yield stdin if stdin is not None else sys.stdin.buffer
+        return
+    try:
+        raw = open(path, "rb")
+    except OSError as exc:
+        raise InputError(path, None, f"cannot open: {exc.strerror or exc}") from None
+    with raw:
+        if str(path).lower().endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+                yield gz
+        else:
+            yield raw
+
+
+def _decoded_lines(fh: IO[bytes], path, counter: list[int]) -> Iterator[str]:
+    """Lines of ``fh`` decoded as strict UTF-8, newline kept; ``counter[0]`` is the
+    number of the line last yielded. Decoding line by line is what lets a bad byte be
+    reported with its line number."""
+    lineno = 0
+    while True:
+        try:
+            raw = fh.readline()
+        except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
+            raise InputError(path, lineno + 1, f"cannot read compressed data ({exc})") from None
+        if not raw:
+            return
+        lineno += 1
+        counter[0] = lineno
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, lineno, f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}") from None
+        if lineno == 1 and line.startswith("\ufeff"):  # a byte-order mark (Excel, Notepad)
+            line = line[1:]
+        yield line
+
+
+def _strip_newline(line: str) -> str:
+    if line.endswith("\n"):
+        line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+    return line
+
+
+def _type_name(value) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _read_jsonl(lines, counter, path, text_field, id_field) -> Iterator[Record]:
+    row = 0
+    for line in lines:
+        lineno = counter[0]
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise InputError(path, lineno, f"expected a JSON object, got {_type_name(obj)}")
+        if text_field not in obj:
+            raise InputError(path, lineno, f"no field {text_field!r} (fields: {', '.join(map(str, obj)) or 'none'})")
+        text = obj[text_field]
+        if not isinstance(text, str):
+            raise InputError(path, lineno, f"field {text_field!r} is {_type_name(text)}, expected a string")
+        if id_field is None:
+            rid = row
+        elif id_field in obj:
+            rid = obj[id_field]
+        else:
+            raise InputError(path, lineno, f"no id field {id_field!r} (fields: {', '.join(map(str, obj))})")
+        yield Record(lineno, rid, text)
+        row += 1
+
+
+def _read_csv(lines, counter, path, text_field, id_field) -> Iterator[Record]:
+    # Long documents exceed the csv module's default field limit of 128 KiB.
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)
+    reader = csv.reader(lines)
+    start = 1  # physical line where the current row starts
+
+    def rows():
+        nonlocal start
+        while True:
+            start = counter[0] + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(path, start, f"not valid CSV ({exc})") from None
+            yield fields
+
+    it = rows()
+    header = next(it, None)
+    if header is None:
+        raise InputError(path, 1, "empty file: expected a header row naming the columns")
+    if text_field not in header:
+        raise InputError(path, 1, f"no column {text_field!r} (columns: {', '.join(header)})")
+    text_col = header.index(text_field)
+    if id_field is not None and id_field not in header:
+        raise InputError(path, 1, f"no id column {id_field!r} (columns: {', '.join(header)})")
+    id_col = header.index(id_field) if id_field is not None else None
+    row = 0
+    for fields in it:
+        if not fields:  # csv yields [] for a blank line: not a row
+            continue
+        if len(fields) != len(header):
+            raise InputError(path, start, f"{len(fields)} fields, but the header has {len(header)}")
+        rid = fields[id_col] if id_col is not None else row
+        yield Record(start, rid, fields[text_col])
+        row += 1
+
+
+def _read_txt(lines, counter, path, text_field, id_field) -> Iterator[Record]:
+    for row, line in enumerate(lines):
+        yield Record(counter[0], row, _strip_newline(line))
+
+
+_READERS = {"jsonl": _read_jsonl, "csv": _read_csv, "txt": _read_txt}
+
+
+def read_records(
+    path: str | os.PathLike,
+    *,
+    text_field: str = "text",
+    id_field: str | None = None,
+    format: str | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Record]:
+    """Yield the :class:`Record`\\ s of ``path`` one at a time (see the module docstring).
+
+    ``path`` ``"-"`` reads ``stdin`` (default ``sys.stdin.buffer``; bytes). ``format``
+    overrides the suffix. Raises :class:`InputError` on the first bad row, after the
+    good rows before it have been yielded.
+    """
+    fmt = input_format(path, format)
+    if fmt == "txt" and id_field is not None:
+        raise InputError(path, None, "a .txt input has no fields: an id field needs .jsonl or .csv input")
+    name = "<stdin>" if str(path) == STDIN else str(path)
+    counter = [0]
+    with _open_binary(path, stdin) as fh:
+        lines = _decoded_lines(fh, name, counter)
+        yield from _READERS[fmt](lines, counter, name, text_field, id_field)
+
+
+# --- writing -------------------------------------------------------------------------
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Open ``path`` for writing text, all or nothing.
+
+    Yields a text file (``newline=""``: what you write is what is stored; gzip-compressed
+    when ``path`` ends in ``.gz``) that is really a temporary file in the same folder.
+    On a clean exit it replaces ``path`` in one step (``os.replace``); on any exception,
+    KeyboardInterrupt included, it is deleted and ``path`` is left as it was.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        raw = os.fdopen(fd, "wb")
+        try:
+            if path.name.lower().endswith(".gz"):
+                # mtime=0 and the final name in the header: the same rows give the same bytes.
+                binary = gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0)
+            else:
+                binary = raw
+            text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+            with text:  # closes the gzip stream (writing its trailer) ...
+                yield text
+        finally:
+            raw.close()  # ... but GzipFile leaves the file it was given open
+        # Keep the permissions of the file we replace, or what a plain open() would give.
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _compact(value, digits: int | None):
+    """Floats rounded to ``digits`` decimals (shortest form); ints and others as they are."""
+    if digits is not None and isinstance(value, float):
+        return round(value, digits)
+    return value
+
+
+class RecordWriter:
+    """Write rows of ``id`` plus named values as CSV (header first) or JSON lines.
+
+    >>> buf = io.StringIO()
+    >>> w = RecordWriter(buf, "csv", ["threat", "n_sentences"], digits=4)
+    >>> w.write(7, {"threat": 0.123456, "n_sentences": 2})
+    >>> print(buf.getvalue(), end="")
+    id,threat,n_sentences
+    7,0.1235,2
+    """
+
+    def __init__(self, fh: IO[str], fmt: str, columns, *, digits: int | None = 4):
+        if fmt not in OUTPUT_FORMATS:
+            raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+        self.fh = fh
+        self.fmt = fmt
+        self.columns = tuple(columns)
+        self.digits = digits
+        if fmt == "csv":
+            self._csv = csv.writer(fh, lineterminator="\n")
+            self._csv.writerow(("id",) + self.columns)
+
+    def write(self, record_id, values) -> None:
+        row = [_compact(values[c], self.digits) for c in self.columns]
+        if self.fmt == "csv":
+            self._csv.writerow([record_id, *row])
+        else:
+            obj = {"id": record_id, **dict(zip(self.columns, row))}
+            self.fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
