@@ -203,7 +203,7 @@ def _read_csv(lines, counter, path, text_field, id_field) -> Iterator[Record]:
     # Long documents exceed the csv module's default field limit of 128 KiB.
     if csv.field_size_limit() < 2**31 - 1:
         csv.field_size_limit(2**31 - 1)
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, strict=True)  # bad quoting is an error, not a silent merge
     start = 1  # physical line where the current row starts
 
     def rows():
