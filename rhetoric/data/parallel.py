@@ -117,6 +117,21 @@ def _chunks(seq: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(seq[i : i + size])
 
 
+class _Done:
+    """A finished result with the interface of a future."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+    def cancel(self) -> bool:
+        return False
+
+
 class Featuriser:
     """A reusable pool that scores chunks of texts and yields their rows in order.
 
@@ -188,6 +203,15 @@ class Featuriser:
         scattered = self._client.scatter(chunk)
         return self._client.submit(featurise_chunk, scattered, self.split, pure=False)
 
+    def submit(self, chunk: list[str]):
+        """Start scoring one chunk; return an object whose ``.result()`` gives its rows
+        (the serial backend scores it right away)."""
+        if self.backend == "serial":
+            return _Done(featurise_chunk(chunk, self.split))
+        if self._pool is None and self._client is None:
+            raise RuntimeError("use Featuriser as a context manager: `with Featuriser(...) as f:`")
+        return self._submit(chunk)
+
     def imap(self, chunks: Iterable[list[str]], max_in_flight: int | None = None) -> Iterator[list[tuple]]:
         """Rows for each chunk, in the order of ``chunks``."""
         if self.backend == "serial":
@@ -237,7 +261,7 @@ def _resolve_backend(backend: str, n_jobs: int | None, n_chunks: int) -> str:
     return "processes" if resolve_n_jobs(n_jobs) > 1 and n_chunks > 1 else "serial"
 
 
-def _progress_bar(progress: bool | None, total: int, desc: str):
+def _progress_bar(progress: bool | None, total: int | None, desc: str, unit: str = "text"):
     if progress is None:
         progress = sys.stderr.isatty()
     if not progress:
@@ -247,7 +271,7 @@ def _progress_bar(progress: bool | None, total: int, desc: str):
     except ImportError:  # the [progress] extra is not installed: say so once, go on
         print("featurise: install tqdm (`pip install rhetoric[progress]`) for a progress bar", file=sys.stderr)
         return None
-    return tqdm(total=total, desc=desc, unit="text", smoothing=0.05)
+    return tqdm(total=total, desc=desc, unit=unit, smoothing=0.05)
 
 
 def default_chunksize(n_texts: int, workers: int) -> int:

@@ -46,7 +46,7 @@ def to_sentences(docs: pd.DataFrame, text_col: str = "text", id_col: str = "doc_
     for pos, text in enumerate(docs[text_col].tolist()):
         if not isinstance(text, str):
             raise TypeError(
-                f"to_sentences: {text_col!r} of row {docs.index[pos]!r} is {type(text).__name__}, not str"
+                f"to_sentences: {text_col!r} of row {docs.index.tolist()[pos]!r} is {type(text).__name__}, not str"
             )
         for i, s, e, sent in iter_sentences(text):
             positions.append(pos)
