@@ -22,6 +22,7 @@ time is most of the cost of scoring a short file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score each row as one sentence instead of splitting it into sentences")
     p.add_argument("--digits", type=int, default=4, metavar="N",
                    help="decimals kept in scores (default: 4)")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="score on N worker processes (-1: all cores; default: 1). Rows are read "
+                   "and written in order, with at most a few batches in flight")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr (needs tqdm; default: when stderr is a "
                    "terminal and OUTPUT is a file)")
@@ -111,6 +115,7 @@ def _cmd_score(args) -> int:
         raise _Failure(str(exc)) from None
     if args.digits < 0:
         raise _Failure("--digits must be 0 or more")
+    jobs = _resolve_jobs(args.jobs)
     records = read_records(args.input, text_field=args.text_field, id_field=args.id_field,
                            format=args.format)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not to_stdout)
@@ -120,8 +125,12 @@ def _cmd_score(args) -> int:
 
     def run(fh) -> None:
         writer = RecordWriter(fh, out_fmt, columns, digits=args.digits)
-        for rec in records:
-            writer.write(rec.id, score(rec.text, split=split).features)
+        if jobs == 1:
+            for rec in records:
+                writer.write(rec.id, score(rec.text, split=split).features)
+        else:
+            for rid, features in _score_in_parallel(records, split, jobs):
+                writer.write(rid, features)
 
     if to_stdout:
         run(sys.stdout)
@@ -130,6 +139,69 @@ def _cmd_score(args) -> int:
         with atomic_output(args.output) as fh:
             run(fh)
     return 0
+
+
+def _resolve_jobs(jobs: int) -> int:
+    if jobs == 0:
+        raise _Failure("--jobs 0 makes no sense: use 1, N > 1, or -1 for all cores")
+    if jobs > 0:
+        return jobs
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, cores + 1 + jobs)  # -1: all cores, -2: all but one
+
+
+BATCH_ROWS = 32  # rows sent to a worker at once: amortises the cost of a round trip
+
+
+def _score_batch(texts: list[str], split: bool) -> list[dict]:
+    from .scoring import score
+
+    return [score(t, split=split).features for t in texts]
+
+
+def _worker_signals() -> None:
+    # Ctrl-C goes to the whole process group; the parent alone handles it (and removes
+    # the temporary output), the workers finish their batch and are shut down.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _score_in_parallel(records, split: bool, jobs: int):
+    """Yield ``(id, features)`` in input order, scoring batches on ``jobs`` processes.
+
+    At most ``2 * jobs`` batches are in flight, so memory stays flat (a Pool.imap would
+    read the whole input ahead). A bad row stops reading; rows before it are written.
+    """
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice
+
+    from .scoring import score
+
+    score("Warm up.")  # compile the lexicons once, before the workers are forked
+    pending: deque = deque()
+    with ProcessPoolExecutor(jobs, initializer=_worker_signals) as pool:
+        try:
+            records = iter(records)
+            while True:
+                batch = list(islice(records, BATCH_ROWS))
+                if batch:
+                    ids = [r.id for r in batch]
+                    pending.append((ids, pool.submit(_score_batch, [r.text for r in batch], split)))
+                while pending and (len(pending) >= 2 * jobs or not batch):
+                    ids, future = pending.popleft()
+                    yield from zip(ids, future.result())
+                if not batch:
+                    return
+        except BaseException:
+            for _, future in pending:
+                future.cancel()
+            raise
 
 
 def _with_progress(records):
@@ -196,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     from .io import InputError
 
     try:
-        return args.func(args)
+        with _sigterm_as_exit():
+            return args.func(args)
     except (InputError, _Failure) as exc:
         return _error(str(exc))
     except OSError as exc:  # e.g. the output folder does not exist, disk full
@@ -207,6 +280,38 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except _Terminated:
+        print(f"{PROG}: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+
+
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a terminated process
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived (``kill``, a batch scheduler's time limit)."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit():
+    """While a command runs, SIGTERM raises :class:`_Terminated`, so the temporary
+    output is removed as on Ctrl-C instead of being left behind. The previous handler
+    comes back afterwards (``main`` may be called from Python)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _broken_pipe() -> int:

@@ -184,11 +184,27 @@ def test_usage_errors_exit_2(tmp_path, args, fragment):
     assert fragment in res.stderr.decode()
 
 
-def test_ctrl_c_leaves_no_output(tmp_path):
+def test_jobs_give_the_same_rows_in_the_same_order(tmp_path):
+    src = tmp_path / "in.jsonl"
+    texts = [f"{TEXTS[i % 3]} Row {i}." for i in range(70)]  # more batches than workers
+    src.write_text(jsonl(texts, doc=[f"d{i}" for i in range(len(texts))]))
+    serial = run("score", src, "--id-field", "doc")
+    parallel = run("score", src, "--id-field", "doc", "--jobs", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    assert parallel.stdout == serial.stdout
+    assert len(csv_rows(parallel.stdout.decode())[1]) == len(texts)
+
+
+@pytest.mark.parametrize(
+    "sig, code, jobs",
+    [(signal.SIGINT, 130, "1"), (signal.SIGTERM, 143, "1"), (signal.SIGINT, 130, "2")],
+    ids=["ctrl-c", "sigterm", "ctrl-c-jobs"],
+)
+def test_interrupted_run_leaves_no_output(tmp_path, sig, code, jobs):
     out = tmp_path / "out.csv"
     out.write_text("old results\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rhetoric.cli", "score", "-", "-o", str(out)],
+        [sys.executable, "-m", "rhetoric.cli", "score", "-", "-o", str(out), "--jobs", jobs],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
@@ -199,13 +215,13 @@ def test_ctrl_c_leaves_no_output(tmp_path):
             assert time.monotonic() < deadline, "the temporary output never appeared"
             time.sleep(0.02)
         time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
-    assert b"interrupted" in err
+    assert proc.returncode == code, err
+    assert err.startswith(b"rhetoric: "), err
     assert out.read_text() == "old results\n"
     assert leftovers(tmp_path) == []
 
