@@ -175,7 +175,7 @@ def _score_in_parallel(records, split: bool, jobs: int):
     """Yield ``(id, features)`` in input order, scoring batches on ``jobs`` processes.
 
     At most ``2 * jobs`` batches are in flight, so memory stays flat (a Pool.imap would
-    read the whole input ahead). A bad row stops reading; rows before it are written.
+    read the whole input ahead). A bad row stops the run when its batch is read.
     """
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -183,7 +183,8 @@ def _score_in_parallel(records, split: bool, jobs: int):
 
     from .scoring import score
 
-    score("Warm up.")  # compile the lexicons once, before the workers are forked
+    # Compile the lexicons once, before the workers are forked (they inherit them).
+    score("If they attack, we will respond with force; we will defend every inch.")
     pending: deque = deque()
     with ProcessPoolExecutor(jobs, initializer=_worker_signals) as pool:
         try:

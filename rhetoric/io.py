@@ -346,6 +346,8 @@ class RecordWriter:
     def write(self, record_id, values) -> None:
         row = [_compact(values[c], self.digits) for c in self.columns]
         if self.fmt == "csv":
+            if isinstance(record_id, (list, dict)):  # a JSON id stays JSON, not a Python repr
+                record_id = json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))
             self._csv.writerow([record_id, *row])
         else:
             obj = {"id": record_id, **dict(zip(self.columns, row))}

@@ -204,6 +204,14 @@ def test_record_writer_jsonl_is_compact():
     assert json.loads(lines[1]) == {"id": 2, "threat": 0.0, "n_sentences": 0}
 
 
+def test_record_writer_csv_keeps_json_ids_as_json():
+    buf = io.StringIO()
+    w = RecordWriter(buf, "csv", ["threat"], digits=2)
+    w.write(["a", 1], {"threat": 0.5})
+    w.write(None, {"threat": 0.5})
+    assert buf.getvalue().splitlines()[1:] == ['"[""a"",1]",0.5', ",0.5"]
+
+
 def test_record_writer_rejects_unknown_format():
     with pytest.raises(ValueError, match="unknown output format"):
         RecordWriter(io.StringIO(), "xlsx", ["threat"])
