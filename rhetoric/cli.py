@@ -328,7 +328,7 @@ def _run_evaluate(argv: list[str]) -> int:
     from .paths import DataNotFound
 
     try:
-        return evaluate.main(argv)
+        return evaluate.main(argv, prog=f"{PROG} evaluate")
     except (DataNotFound, ValueError, OSError) as exc:
         return _error(str(exc))
 

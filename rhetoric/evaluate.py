@@ -73,10 +73,10 @@ def evaluate(rows: list[dict]) -> tuple[dict[str, dict[str, float]], list]:
     return table, scored
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m rhetoric.evaluate") -> int:
     from .paths import data_root
 
-    parser = argparse.ArgumentParser(prog="python -m rhetoric.evaluate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument("--annotations", help="annotation JSONL (default: $RHETORIC_DATA/annotations/train.jsonl)")
     parser.add_argument("--errors", choices=CONSTRUCTS, help="also list false positives and negatives")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
