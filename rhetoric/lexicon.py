@@ -20,7 +20,8 @@ comments; the first other line is the header. Columns (tab-separated):
     why the rule is there, in the codebook's terms.
 
 At any position the first listed rule that matches wins, so specific rules are listed
-before general ones. To swap a lexicon, point :func:`load` at another file with the same
+before general ones. (A lexicon runs only the rules whose anchor words occur in the
+text, see the Prefilter section below; the matches are those of the full alternation.) To swap a lexicon, point :func:`load` at another file with the same
 columns, or set ``RHETORIC_LEXICONS`` to a folder holding files of the same names.
 """
 
@@ -32,7 +33,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Rule", "Lexicon", "LexiconError", "load", "lexicon_dir"]
+# The regular expression parser (Python >= 3.11), to read which words a pattern needs.
+from re import _constants as _sre
+from re import _parser as _sre_parse
+
+__all__ = ["Rule", "Lexicon", "LexiconError", "load", "lexicon_dir", "may_match"]
 
 _COLUMNS = ("rule", "weight", "flags", "pattern", "reason")
 
@@ -57,24 +62,44 @@ class Rule:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """A named, ordered list of rules compiled into one alternation.
+    """A named, ordered list of rules, matched as one alternation.
 
-    ``finditer`` yields ``(rule, start, end)``, scanning the text once for all rules.
+    ``finditer`` yields ``(rule, start, end)`` exactly as ``regex.finditer`` (the
+    alternation of all rules, first listed rule wins at a position) would, but runs
+    only the rules whose anchor words occur in the text (see :class:`_Prefilter`):
+    most sentences carry no cue, and for them a scan costs one set intersection.
     """
 
     name: str
     rules: tuple[Rule, ...]
     path: str
-    regex: re.Pattern[str] = field(repr=False, compare=False)
+    _filter: "_Prefilter" = field(init=False, repr=False, compare=False)
+    # (text, matches) of the last text scanned: the scorer asks ``search`` and then
+    # ``finditer`` about the same sentence.
+    _last: tuple = field(init=False, repr=False, compare=False, default=(None, ()))
+
+    def __post_init__(self):
+        object.__setattr__(self, "_filter", _Prefilter(self.rules, self.path))
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """All rules as one alternation (group ``r{i}`` is rule ``i``), compiled on
+        first use: scoring itself never needs it."""
+        return self._filter.full_regex()
+
+    def _matches(self, text: str):
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        found = self._filter.scan(text)
+        object.__setattr__(self, "_last", (text, found))
+        return found
 
     def finditer(self, text: str):
-        rules = self.rules
-        for m in self.regex.finditer(text):
-            idx = int(m.lastgroup[1:])  # group names are "r0", "r1", ...
-            yield rules[idx], m.start(), m.end()
+        return iter(self._matches(text))
 
     def search(self, text: str) -> bool:
-        return self.regex.search(text) is not None
+        return bool(self._matches(text))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -112,9 +137,12 @@ def _parse(path: Path) -> list[Rule]:
             except ValueError:
                 raise LexiconError(f"{path}:{lineno}: weight {weight!r} is not a number") from None
             try:
-                re.compile(pattern)
+                _PARSED[pattern] = _sre_parse.parse(pattern)
             except re.error as exc:
                 raise LexiconError(f"{path}:{lineno}: bad pattern {pattern!r}: {exc}") from None
+            if _PARSED[pattern].state.flags & ~_sre.SRE_FLAG_UNICODE:
+                # "(?i)..." cannot sit inside the alternation of all rules.
+                raise LexiconError(f"{path}:{lineno}: bad pattern {pattern!r}: inline flags such as (?i) are not allowed")
             flagset = frozenset() if flags in ("", "-") else frozenset(f.strip() for f in flags.split(","))
             group = None
             for f in flagset:
@@ -126,11 +154,569 @@ def _parse(path: Path) -> list[Rule]:
     return rules
 
 
-def _compile(rules: list[Rule]) -> re.Pattern[str]:
+def _wrap(pattern: str) -> str:
+    # Whole words only: not inside a word, nor after an apostrophe ("don't" is no "t").
+    return rf"(?<![\w'])(?:{pattern})(?![\w])"
+
+
+def _compile(rules) -> re.Pattern[str]:
     if not rules:
         return re.compile(r"(?!x)x")  # matches nothing
-    parts = [rf"(?P<r{i}>(?<![\w'])(?:{r.pattern})(?![\w]))" for i, r in enumerate(rules)]
-    return re.compile("|".join(parts))
+    return re.compile("|".join(f"(?P<r{i}>{_wrap(r.pattern)})" for i, r in enumerate(rules)))
+
+
+# --- Prefilter -----------------------------------------------------------------------
+#
+# Python's regex engine tries every branch of an alternation at every character, so
+# one scan of a lexicon costs (characters x rules) whatever the text says. Most
+# sentences carry no cue, so the scorer first asks which rules could match at all.
+#
+# For each rule, :func:`_anchor` reads the parsed pattern and finds *anchors*: a set
+# of words (or, failing that, substrings) such that every match of the rule contains
+# one of them as a whole word (or as a substring). ``sanction(s|ed|ing)?`` has the
+# anchors {sanction, sanctions, sanctioned, sanctioning}; ``(\S+ ){0,4}(commitment|
+# resolve)`` has {commitment, resolve}. A text's words are collected once (one
+# translate and split in C for ASCII text), intersected with all lexicons' anchor words,
+# and only rules with an anchor in the text are run. The analysis is conservative: a
+# rule it cannot read (back-references, long repetitions of wildcards only) is always
+# run, so a prefiltered scan finds exactly what the full alternation finds. Tests check
+# that against ``Lexicon.regex`` on random and corpus text.
+
+_MAX_STRINGS = 64  # largest finite set of strings tracked for one part of a pattern
+_MAX_CLASS = 32  # largest character class expanded into its characters
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+_NONWORD_CATEGORIES = (_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD)
+_WORD_CHAR = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w+")
+_LITERALS = "LITERALS"  # a run of LITERAL items merged into one string
+
+# Words so common that an anchor on them filters little: a rule anchored on "the" or
+# "will" runs on most sentences, so the analysis prefers any rarer word of the rule.
+_COMMON = frozenset(
+    """
+    the of to and a in is that for on with as by it be are this was we i will not have
+    has an at from our or their they he his its you would all which can more been but
+    no also should must there were these those us who them may could so if any new
+    other one said about what into up do only than out had very well now then just some
+    such how when because her she my me your s t ll d re ve
+    """.split()
+)
+
+
+# Results for the parts of the pattern being read, by id() of the part (alive while
+# the pattern is read; cleared after each pattern).
+_memo: dict = {}
+
+
+class _Unsupported(Exception):
+    """A pattern construct the analysis does not read; the rule is always run."""
+
+
+def _is_word(ch: str) -> bool:
+    return _WORD_CHAR.match(ch) is not None
+
+
+def _class_chars(items) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:  # NEGATE, CATEGORY, big ranges
+            return None
+    return frozenset(chars) if len(chars) <= _MAX_CLASS else None
+
+
+def _merge_literals(items) -> list:
+    """The items of a sequence, consecutive LITERALs merged into one string."""
+    out: list = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            if out and out[-1][0] is _LITERALS:
+                out[-1] = (_LITERALS, out[-1][1] + chr(av))
+            else:
+                out.append((_LITERALS, chr(av)))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _check_group(av) -> list:
+    group, add_flags, del_flags, p = av
+    if add_flags or del_flags:
+        raise _Unsupported("scoped flags")
+    return p.data
+
+
+def _strings(op, av) -> frozenset[str] | None:
+    """Every string the item can match, when there are few; else None."""
+    if op is _LITERALS:
+        return frozenset((av,))
+    if op is _sre.LITERAL:
+        return frozenset((chr(av),))
+    if op is _sre.IN:
+        return _class_chars(av)
+    if op is _sre.SUBPATTERN:
+        return _seq_strings(_check_group(av))
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_strings(av.data)
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            part = _seq_strings(branch.data)
+            if part is None:
+                return None
+            out |= part
+            if len(out) > _MAX_STRINGS:
+                return None
+        return frozenset(out)
+    if op in _REPEATS:
+        lo, hi, p = av
+        if hi > 4:
+            return None
+        base = _seq_strings(p.data)
+        if base is None:
+            return None
+        out, power = set(), {""}
+        for k in range(hi + 1):
+            if k >= lo:
+                out |= power
+            if k < hi:
+                power = {a + b for a in power for b in base}
+            if len(out) > _MAX_STRINGS or len(power) > _MAX_STRINGS:
+                return None
+        return frozenset(out)
+    if op in _ZERO_WIDTH:
+        return frozenset(("",))
+    return None
+
+
+def _seq_strings(items) -> frozenset[str] | None:
+    key = ("strings", id(items))
+    if key not in _memo:
+        _memo[key] = _seq_strings_uncached(items)
+    return _memo[key]
+
+
+def _seq_strings_uncached(items) -> frozenset[str] | None:
+    out = {""}
+    for op, av in _merge_literals(items):
+        part = _strings(op, av)
+        if part is None:
+            return None
+        out = {a + b for a in out for b in part}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return frozenset(out)
+
+
+def _edge(op, av) -> tuple[bool, bool, bool]:
+    """``(can_be_empty, starts_nonword, ends_nonword)``: whether the item can match the
+    empty string, and whether every non-empty match starts / ends with a character that
+    is not a word character (``\\w``)."""
+    if op is _LITERALS:
+        return False, not _is_word(av[0]), not _is_word(av[-1])
+    if op is _sre.LITERAL:
+        nonword = not _is_word(chr(av))
+        return False, nonword, nonword
+    if op is _sre.IN:
+        chars = _class_chars(av)
+        if chars is not None:
+            nonword = not any(_is_word(c) for c in chars)
+        else:
+            nonword = all(o is _sre.CATEGORY and a in _NONWORD_CATEGORIES for o, a in av)
+        return False, nonword, nonword
+    if op is _sre.SUBPATTERN:
+        return _seq_edge(_check_group(av))
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_edge(av.data)
+    if op is _sre.BRANCH:
+        edges = [_seq_edge(b.data) for b in av[1]]
+        return any(e[0] for e in edges), all(e[1] for e in edges), all(e[2] for e in edges)
+    if op in _REPEATS:
+        lo, hi, p = av
+        empty, first, last = _seq_edge(p.data)
+        return lo == 0 or empty, first, last
+    if op in _ZERO_WIDTH:
+        return True, True, True  # no non-empty match: vacuously true
+    if op in (_sre.ANY, _sre.NOT_LITERAL):
+        return False, False, False
+    raise _Unsupported(str(op))
+
+
+def _seq_edge(items) -> tuple[bool, bool, bool]:
+    key = ("edge", id(items))
+    if key not in _memo:
+        _memo[key] = _seq_edge_uncached(items)
+    return _memo[key]
+
+
+def _seq_edge_uncached(items) -> tuple[bool, bool, bool]:
+    edges = [_edge(op, av) for op, av in _merge_literals(items)]
+    first = last = True
+    for e in edges:
+        first = first and e[1]
+        if not e[0]:
+            break
+    for e in reversed(edges):
+        last = last and e[2]
+        if not e[0]:
+            break
+    return all(e[0] for e in edges), first, last
+
+
+def _word_cost(word: str) -> float:
+    return 50.0 if word in _COMMON else 1.0 + 4.0 / len(word)
+
+
+def _substring_cost(sub: str) -> float:
+    return 10.0 + 40.0 / len(sub)
+
+
+class _Anchor:
+    """Any match contains one of ``words`` as a whole word or one of ``substrings``."""
+
+    __slots__ = ("words", "substrings", "cost")
+
+    def __init__(self, words=frozenset(), substrings=frozenset()):
+        self.words = frozenset(words)
+        self.substrings = frozenset(substrings)
+        # What the anchor costs at run time: common words let the rule run often, and
+        # every substring is one more ``in`` test per sentence.
+        self.cost = sum(map(_word_cost, self.words)) + sum(map(_substring_cost, self.substrings))
+
+    def __or__(self, other: "_Anchor") -> "_Anchor":
+        return _Anchor(self.words | other.words, self.substrings | other.substrings)
+
+
+def _better(a: _Anchor | None, b: _Anchor | None) -> _Anchor | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if b.cost < a.cost else a
+
+
+def _string_anchor(strings, word_before: bool, word_after: bool) -> _Anchor | None:
+    """Anchor for a part that matches one of ``strings``, given whether the text is
+    known to have a non-word character (or the text's edge) just before / after it."""
+    words: set[str] = set()
+    substrings: set[str] = set()
+    for s in strings:
+        best = None
+        for m in _WORD_RUN.finditer(s):
+            whole = (m.start() > 0 or word_before) and (m.end() < len(s) or word_after)
+            if whole:
+                w = m.group()
+                if best is None or _word_cost(w) < _word_cost(best):
+                    best = w
+        if best is not None:
+            words.add(best)
+        elif len(s) >= 3:
+            substrings.add(s)
+        else:
+            return None
+    return _Anchor(words, substrings)
+
+
+def _seq_anchor(items, word_before: bool, word_after: bool) -> _Anchor | None:
+    """The cheapest anchor of a sequence: from a run of parts with few strings, or from
+    one part of it (recursively)."""
+    items = _merge_literals(items)
+    n = len(items)
+    if n == 0:
+        return None
+    edges = [_edge(op, av) for op, av in items]
+    # before[i]: a non-word character (or the edge of the text) precedes item i.
+    before = [word_before] * n
+    for i in range(1, n):
+        empty, _, last = edges[i - 1]
+        before[i] = last and (before[i - 1] if empty else True)
+    after = [word_after] * n
+    for i in range(n - 2, -1, -1):
+        empty, first, _ = edges[i + 1]
+        after[i] = first and (after[i + 1] if empty else True)
+    strings = [_strings(op, av) for op, av in items]
+    best: _Anchor | None = None
+    for a in range(n):
+        if strings[a] is None:
+            best = _better(best, _item_anchor(*items[a], before[a], after[a]))
+            continue
+        product = {""}
+        for b in range(a, n):
+            if strings[b] is None:
+                break
+            product = {x + y for x in product for y in strings[b]}
+            if len(product) > _MAX_STRINGS:
+                break
+            best = _better(best, _string_anchor(product, before[a], after[b]))
+    return best
+
+
+def _item_anchor(op, av, word_before: bool, word_after: bool) -> _Anchor | None:
+    if op is _sre.SUBPATTERN:
+        return _seq_anchor(_check_group(av), word_before, word_after)
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_anchor(av.data, word_before, word_after)
+    if op is _sre.BRANCH:
+        found = _Anchor()
+        for branch in av[1]:
+            part = _seq_anchor(branch.data, word_before, word_after)
+            if part is None:
+                return None
+            found = found | part
+        return found
+    if op in _REPEATS and av[0] >= 1:
+        lo, hi, p = av
+        if hi == 1:
+            return _seq_anchor(p.data, word_before, word_after)
+        # Later repetitions follow (precede) the previous one.
+        _, first, last = _seq_edge(p.data)
+        return _seq_anchor(p.data, word_before and last, word_after and first)
+    return None
+
+
+def _anchor(pattern: str) -> _Anchor | None:
+    """The anchor of a rule's pattern (matched between non-word characters), or None
+    when every text must be scanned for it."""
+    parsed = _PARSED.get(pattern) or _sre_parse.parse(pattern)
+    if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE:
+        return None
+    try:
+        return _seq_anchor(parsed.data, True, True)
+    except (_Unsupported, RecursionError):
+        return None
+    finally:
+        _memo.clear()
+
+
+# The lexicons' pattern trees, parsed once when the files are read.
+_PARSED: dict[str, object] = {}
+
+# A rule's own search pattern. When the pattern starts with plain letters ("sanction"),
+# they go first and the boundary check follows them ("sanction(?<![\w']sanction)"):
+# the regex engine then finds candidate positions with a fast substring search
+# instead of trying the pattern at every character.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '-")
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip the class: "[]...]" and "[^]...]" start with a literal ]
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _rule_source(pattern: str) -> str:
+    head = 0
+    while head < len(pattern) and pattern[head] in _PLAIN:
+        head += 1
+    if head < len(pattern) and pattern[head] in "?*+{":
+        head -= 1  # the last plain character is repeated: not part of a fixed head
+    if head == 0 or _has_top_level_bar(pattern):
+        return _wrap(pattern)
+    lit, rest = pattern[:head], pattern[head:]
+    return rf"{lit}(?<![\w']{lit})(?:{rest})(?![\w])"
+
+
+class _Registry:
+    """Anchor words and substrings of every lexicon loaded, and which rules of which
+    lexicon each one calls for: one lookup per text serves all lexicons."""
+
+    def __init__(self):
+        self.by_word: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self.by_substring: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self.ascii_words: dict[bytes, str] = {}
+        self.ascii_keys: frozenset[bytes] = frozenset()
+        self.words: frozenset[str] = frozenset()
+        self.substrings: tuple[str, ...] = ()
+        self.always_run = False  # some lexicon has a rule without anchor
+        self.count = 0
+
+    def add(self, by_word, by_substring, always) -> int:
+        """Register one lexicon's index; return its id."""
+        lexicon_id = self.count
+        for word, rules in by_word.items():
+            self.by_word.setdefault(word, []).append((lexicon_id, rules))
+        for sub, rules in by_substring.items():
+            self.by_substring.setdefault(sub, []).append((lexicon_id, rules))
+        self.words = frozenset(self.by_word)
+        self.ascii_words = {w.encode("ascii"): w for w in self.words if w.isascii()}
+        self.ascii_keys = frozenset(self.ascii_words)
+        self.substrings = tuple(sorted(self.by_substring))
+        self.always_run = self.always_run or bool(always)
+        self.count += 1
+        return lexicon_id
+
+
+_REGISTRY = _Registry()
+# ASCII bytes: word characters (as ``\w`` defines them) stay, everything else is a space.
+_ASCII_WORDS = bytes(b if _is_word(chr(b)) else 32 for b in range(128)) + b" " * 128
+_NO_CANDIDATES: dict[int, tuple[int, ...]] = {}
+# (text, lexicons registered, {lexicon id: indices of its rules whose anchor is in text})
+_text_memo: tuple = (None, -1, _NO_CANDIDATES)
+
+
+def _anchored_rules(text: str) -> dict[int, tuple[int, ...]]:
+    """For each registered lexicon with an anchor in ``text``: its rules to run."""
+    global _text_memo
+    memo = _text_memo
+    reg = _REGISTRY
+    if memo[0] is text and memo[1] == reg.count:
+        return memo[2]
+    if text.isascii():
+        found = reg.ascii_keys.intersection(text.encode().translate(_ASCII_WORDS).split())
+        words = [reg.ascii_words[b] for b in found] if found else ()
+    else:
+        words = reg.words.intersection(_WORD_RUN.findall(text))
+    subs = [sub for sub in reg.substrings if sub in text] if reg.substrings else ()
+    if not words and not subs:
+        result = _NO_CANDIDATES
+    else:
+        acc: dict[int, set[int]] = {}
+        for w in words:
+            for lexicon_id, rules in reg.by_word[w]:
+                if lexicon_id in acc:
+                    acc[lexicon_id].update(rules)
+                else:
+                    acc[lexicon_id] = set(rules)
+        for sub in subs:
+            for lexicon_id, rules in reg.by_substring[sub]:
+                if lexicon_id in acc:
+                    acc[lexicon_id].update(rules)
+                else:
+                    acc[lexicon_id] = set(rules)
+        result = {k: tuple(sorted(v)) for k, v in acc.items()}
+    _text_memo = (text, reg.count, result)
+    return result
+
+
+def may_match(text: str) -> bool:
+    """False when no rule of any lexicon loaded so far can match ``text`` (its words
+    hold no anchor): the scorer's shortcut for the many sentences without any cue.
+
+    >>> _ = load("threat")
+    >>> may_match("the weather was fine"), may_match("new sanctions")
+    (False, True)
+    """
+    return _REGISTRY.always_run or bool(_anchored_rules(text))
+
+
+class _Prefilter:
+    """A lexicon's rules indexed by anchor, and each rule's own compiled pattern."""
+
+    def __init__(self, rules: tuple[Rule, ...], path: str):
+        self.rules = rules
+        self.path = path
+        by_word: dict[str, tuple[int, ...]] = {}
+        by_substring: dict[str, tuple[int, ...]] = {}
+        always: list[int] = []
+        self.may_be_empty = False
+        for i, rule in enumerate(rules):
+            parsed = _PARSED.get(rule.pattern) or _sre_parse.parse(rule.pattern)
+            if parsed.getwidth()[0] == 0:
+                self.may_be_empty = True
+            anchor = _anchor(rule.pattern)
+            if anchor is None:
+                always.append(i)
+                continue
+            for w in anchor.words:
+                by_word[w] = by_word.get(w, ()) + (i,)
+            for sub in anchor.substrings:
+                by_substring[sub] = by_substring.get(sub, ()) + (i,)
+        self.always = tuple(always)
+        self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
+        self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self.full: re.Pattern[str] | None = None
+        self.id = _REGISTRY.add(by_word, by_substring, always)
+
+    def full_regex(self) -> re.Pattern[str]:
+        if self.full is None:
+            self.full = _compile(self.rules)
+        return self.full
+
+    def candidates(self, text: str) -> tuple[int, ...]:
+        """Indices of the rules that may match ``text``, in lexicon order."""
+        found = _anchored_rules(text).get(self.id, ())
+        if self.always:
+            return tuple(sorted(set(found) | set(self.always)))
+        return found
+
+    def _rule_regex(self, i: int) -> re.Pattern[str]:
+        rx = self.compiled[i]
+        if rx is None:
+            rule = self.rules[i]
+            try:
+                rx = self.compiled[i] = re.compile(_rule_source(rule.pattern))
+            except re.error as exc:
+                raise LexiconError(f"{self.path}: rule {rule.name!r}: bad pattern {rule.pattern!r}: {exc}") from None
+        return rx
+
+    def _subset_regex(self, idx: tuple[int, ...]) -> re.Pattern[str]:
+        rx = self.subsets.get(idx)
+        if rx is None:
+            if len(self.subsets) >= 512:  # bounded: a pathological input cannot grow it
+                self.subsets.clear()
+            rx = self.subsets[idx] = re.compile(
+                "|".join(f"(?P<r{i}>{_wrap(self.rules[i].pattern)})" for i in idx)
+            )
+        return rx
+
+    def scan(self, text: str) -> list[tuple[Rule, int, int]]:
+        """``(rule, start, end)`` of every match, as the full alternation finds them."""
+        idx = self.candidates(text)
+        if not idx:
+            return []
+        rules = self.rules
+        if len(idx) == 1:
+            rule = rules[idx[0]]
+            return [(rule, m.start(), m.end()) for m in self._rule_regex(idx[0]).finditer(text)]
+        if self.may_be_empty:
+            # Empty matches make the alternation's stepping subtle: let the engine do it.
+            return [(rules[int(m.lastgroup[1:])], m.start(), m.end()) for m in self._subset_regex(idx).finditer(text)]
+        # The alternation's semantics, rule by rule: the leftmost position where any rule
+        # matches wins, and there the first listed rule; the scan goes on at its end.
+        # A rule's next match at or after ``pos`` stays valid until ``pos`` passes it.
+        heads = []
+        for i in idx:
+            m = self._rule_regex(i).search(text)
+            if m is not None:
+                heads.append((m.start(), i, m))
+        out: list[tuple[Rule, int, int]] = []
+        while heads:
+            start, i, m = min(heads)
+            end = m.end()
+            out.append((rules[i], start, end))
+            kept = []
+            for h in heads:
+                if h[0] >= end:
+                    kept.append(h)
+                else:
+                    m2 = self._rule_regex(h[1]).search(text, end)
+                    if m2 is not None:
+                        kept.append((m2.start(), h[1], m2))
+            heads = kept
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -149,4 +735,4 @@ def load(name: str, directory: str | None = None) -> Lexicon:
     if not path.is_file():
         raise LexiconError(f"lexicon file not found: {path}")
     rules = _parse(path)
-    return Lexicon(name=path.stem, rules=tuple(rules), path=str(path), regex=_compile(rules))
+    return Lexicon(name=path.stem, rules=tuple(rules), path=str(path))
