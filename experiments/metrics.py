@@ -1,0 +1,111 @@
+"""Classification metrics with seeded bootstrap intervals over items.
+
+Binary targets: ``accuracy``, ``macro_f1`` (both classes), ``precision`` and ``recall``
+of the positive class, ``auroc`` of the positive class's score. More classes:
+``accuracy``, ``macro_f1``, ``auroc`` (one-vs-rest, macro average of the per-class
+AUROCs, each from that class's score column). AUROC needs both classes: it is NaN
+(null in JSON) when the items lack one. Precision and recall count 0/0 as 0, as
+scikit-learn does with ``zero_division=0``.
+
+Everything is computed for many resamples at once (one row per resample), which keeps
+1,000 bootstrap resamples of a few thousand items to well under a second.
+
+>>> import numpy as np
+>>> y = np.array([0, 0, 1, 1]); pred = np.array([0, 1, 1, 1]); s = np.array([.1, .6, .7, .9])
+>>> m = point_metrics(y, pred, s[:, None], n_classes=2, positive=1)
+>>> m["accuracy"], m["precision"], m["recall"], m["auroc"]
+(0.75, 0.6666666666666666, 1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import rankdata
+
+__all__ = ["BINARY_METRICS", "MULTICLASS_METRICS", "point_metrics", "bootstrap_metrics", "metric_names"]
+
+BINARY_METRICS = ("accuracy", "macro_f1", "auroc", "precision", "recall")
+MULTICLASS_METRICS = ("accuracy", "macro_f1", "auroc")
+
+
+def metric_names(binary: bool) -> tuple[str, ...]:
+    return BINARY_METRICS if binary else MULTICLASS_METRICS
+
+
+def _divide(num, den):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
+
+
+def _auroc(is_pos: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Mann-Whitney AUROC per row (ties count half); NaN where a class is missing."""
+    n_pos = is_pos.sum(axis=1)
+    n_neg = is_pos.shape[1] - n_pos
+    ranks = rankdata(score, axis=1)
+    u = (ranks * is_pos).sum(axis=1) - n_pos * (n_pos + 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((n_pos > 0) & (n_neg > 0), u / (n_pos * n_neg), np.nan)
+
+
+def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, positive) -> dict[str, np.ndarray]:
+    """Metrics for each row of ``Y`` (true class codes), ``P`` (predicted codes) and
+    ``S`` (scores: rows x items x score columns)."""
+    out = {"accuracy": (Y == P).mean(axis=1)}
+    f1s, present = [], []
+    for c in range(n_classes):
+        t, p = Y == c, P == c
+        tp = (t & p).sum(axis=1)
+        fp = (~t & p).sum(axis=1)
+        fn = (t & ~p).sum(axis=1)
+        f1s.append(_divide(2 * tp, 2 * tp + fp + fn))
+        present.append((tp + fp + fn) > 0)  # scikit-learn averages over labels seen
+        if positive is not None and c == positive:
+            out["precision"] = _divide(tp, tp + fp)
+            out["recall"] = _divide(tp, tp + fn)
+    f1s, present = np.array(f1s), np.array(present)
+    out["macro_f1"] = _divide((f1s * present).sum(axis=0), present.sum(axis=0))
+    if positive is not None:
+        out["auroc"] = _auroc(Y == positive, S[..., 0])
+    else:
+        out["auroc"] = np.mean([_auroc(Y == c, S[..., c]) for c in range(n_classes)], axis=0)
+    return out
+
+
+def point_metrics(y, pred, scores, n_classes: int, positive=None) -> dict[str, float]:
+    """The metrics of one set of items.
+
+    ``y`` and ``pred`` are class codes ``0..n_classes-1``; ``scores`` has one column
+    (binary: the positive class's score) or ``n_classes`` columns (one per class);
+    ``positive`` is the positive class's code, or None for the multi-class metrics.
+    """
+    y, pred, scores = np.asarray(y), np.asarray(pred), np.asarray(scores, dtype=float)
+    rows = _metrics_rows(y[None], pred[None], scores[None], n_classes, positive)
+    return {name: float(rows[name][0]) for name in metric_names(positive is not None)}
+
+
+def bootstrap_metrics(y, pred, scores, n_classes: int, positive=None, n_boot: int = 1000, seed: int = 0,
+                      chunk: int = 200) -> dict[str, dict[str, float]]:
+    """Each metric's value on all items and its 95% percentile bootstrap interval.
+
+    Resamples draw items with replacement from ``np.random.default_rng(seed)``;
+    resamples where a metric is undefined (AUROC without a positive) are left out of
+    that metric's interval. ``n_boot=0`` gives no interval (null bounds).
+    """
+    y, pred, scores = np.asarray(y), np.asarray(pred), np.asarray(scores, dtype=float)
+    names = metric_names(positive is not None)
+    value = point_metrics(y, pred, scores, n_classes, positive)
+    draws = {name: [] for name in names}
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    for start in range(0, n_boot, chunk):
+        idx = rng.integers(0, n, size=(min(chunk, n_boot - start), n))
+        rows = _metrics_rows(y[idx], pred[idx], scores[idx], n_classes, positive)
+        for name in names:
+            draws[name].append(rows[name])
+    out = {}
+    for name in names:
+        d = np.concatenate(draws[name]) if draws[name] else np.array([])
+        d = d[np.isfinite(d)]
+        low, high = (np.percentile(d, [2.5, 97.5]) if d.size else (np.nan, np.nan))
+        out[name] = {"value": value[name], "ci_low": float(low), "ci_high": float(high)}
+    return out

@@ -1,0 +1,284 @@
+"""One run: from a composed config to the files in its output folder.
+
+>>> from experiments.runner import run                               # doctest: +SKIP
+>>> result = run(cfg)   # cfg composed from configs/train.yaml (see train.py)
+
+Writes to ``cfg.paths.output_dir``:
+
+``config_resolved.yaml``
+    the config with every interpolation resolved (Hydra's ``.hydra/`` keeps the
+    unresolved one and the overrides);
+``metrics.json``
+    ``run`` (experiment, data, features, model, cv, seed, overrides, versions, timing)
+    and, per target, the pooled out-of-fold metrics with bootstrap 95% intervals, the
+    per-fold metrics and notes;
+``predictions.csv``
+    one row per item and target: item_id, group, fold, target, true, predicted, and the
+    score (binary) or one score per class;
+``feature_importance.csv``
+    when ``importance.enabled``: see :mod:`experiments.importance`;
+``trend.csv``
+    experiment=ungdc only: coercive rhetoric per decade, P5 vs the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from .crossval import check_folds, cross_validate
+from .importance import PermutationRecorder, class_profile
+from .items import build_targets, load_items
+from .metrics import bootstrap_metrics
+from .pipelines import TEXT_COLUMN, build_pipeline, make_model
+from .writing import write_csv, write_json, write_text
+
+__all__ = ["run", "run_info", "ungdc_trend"]
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _environment(cache_dir):
+    """Point the featurisation cache at ``paths.cache_dir`` for this run only."""
+    old = os.environ.get("RHETORIC_CACHE")
+    if cache_dir:
+        os.environ["RHETORIC_CACHE"] = str(cache_dir)
+    try:
+        yield
+    finally:
+        if cache_dir:
+            if old is None:
+                os.environ.pop("RHETORIC_CACHE", None)
+            else:
+                os.environ["RHETORIC_CACHE"] = old
+
+
+def _hydra_runtime(cfg) -> tuple[dict, list[str]]:
+    """Config-group choices and command-line overrides of this run, from Hydra when it
+    launched the run, else from a ``hydra`` node composed with return_hydra_config."""
+    from hydra.core.hydra_config import HydraConfig
+
+    if HydraConfig.initialized():
+        hc = HydraConfig.get()
+        return dict(hc.runtime.choices), list(hc.overrides.task)
+    if "hydra" in cfg:
+        hc = cfg.hydra
+        choices = OmegaConf.to_container(hc.runtime.choices) if "runtime" in hc else {}
+        return dict(choices or {}), list(hc.overrides.task) if "overrides" in hc else []
+    return {}, []
+
+
+def _features_name(features) -> str:
+    if features.get("direct"):
+        return "extractor_scores"
+    parts = (["rhetoric"] if features.get("rhetoric") else []) + (["tfidf"] if features.get("tfidf") else [])
+    return "_".join(parts) or "none"
+
+
+def run_info(cfg) -> dict:
+    """What identifies a run: its experiment, group choices, seed and overrides."""
+    choices, overrides = _hydra_runtime(cfg)
+    direct = bool(cfg.features.get("direct"))
+    return {
+        "experiment": cfg.task,
+        "data": choices.get("data") or f"{cfg.data.corpus}_{cfg.data.unit}",
+        "features": choices.get("features") or _features_name(cfg.features),
+        "model": "none" if direct else (choices.get("model") or str(cfg.model._target_).rsplit(".", 1)[-1]),
+        "cv": choices.get("cv") or str(cfg.cv._target_).rsplit(".", 1)[-1],
+        "seed": int(cfg.seed),
+        "n_boot": int(cfg.n_boot),
+        "overrides": [o for o in overrides if not o.startswith("hydra.")],
+    }
+
+
+def _rhetoric_columns(features) -> list[str]:
+    import rhetoric
+
+    names = list(rhetoric.feature_names())
+    wanted = features.get("columns")
+    if wanted is None:
+        return names
+    unknown = [c for c in wanted if c not in names]
+    if unknown:
+        raise KeyError(f"features.columns: {unknown} are not rhetoric features (see rhetoric.feature_names())")
+    return list(wanted)
+
+
+def ungdc_trend(items: pd.DataFrame, F: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """Per decade and group (P5 / other) and construct: speeches, the mean share of their
+    sentences scoring >= 0.5, and the share of speeches with at least one such sentence."""
+    from rhetoric import CONSTRUCTS
+
+    decade = (items["year"].to_numpy() // 10) * 10
+    rows = []
+    for c in CONSTRUCTS:
+        frame = pd.DataFrame({"decade": decade, "group": labels, "share": F[f"{c}_share"].to_numpy(),
+                              "any": F[c].to_numpy() >= 0.5})
+        agg = frame.groupby(["decade", "group"]).agg(n_speeches=("share", "size"), mean_sentence_share=("share", "mean"),
+                                                   share_of_speeches=("any", "mean")).reset_index()
+        agg.insert(2, "construct", c)
+        rows.append(agg)
+    return pd.concat(rows, ignore_index=True).sort_values(["construct", "decade", "group"], kind="stable")
+
+
+def _log_trend(trend: pd.DataFrame) -> None:
+    for c, sub in trend.groupby("construct", sort=False):
+        weighted = sub.assign(w=sub.mean_sentence_share * sub.n_speeches).groupby("group")[["w", "n_speeches"]].sum()
+        overall = (weighted.w / weighted.n_speeches).to_dict()
+        decades = sub.pivot(index="decade", columns="group", values="mean_sentence_share")
+        first, last = decades.index.min(), decades.index.max()
+        log.info("trend %s: share of sentences >= 0.5, P5 %.4f vs other %.4f overall; %ds %s -> %ds %s", c,
+                 overall.get("P5", np.nan), overall.get("other", np.nan), first,
+                 decades.loc[first].round(4).to_dict(), last, decades.loc[last].round(4).to_dict())
+
+
+def run(cfg: DictConfig) -> dict:
+    """Run the experiment ``cfg`` describes; returns what metrics.json holds.
+
+    Native thread pools (OpenMP in hist_gb, BLAS) are limited to ``n_jobs`` threads:
+    on a busy machine, or in a parallel sweep, oversubscribed OpenMP threads make
+    gradient boosting a hundred times slower.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=max(1, int(cfg.n_jobs))):
+        return _run(cfg)
+
+
+def _run(cfg: DictConfig) -> dict:
+    started = time.perf_counter()
+    out_dir = Path(cfg.paths.output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info = run_info(cfg)
+    plain = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
+    write_text(out_dir / "config_resolved.yaml", OmegaConf.to_yaml(plain, resolve=True))
+    log.info("run %s -> %s", {k: v for k, v in info.items() if k != "overrides"}, out_dir)
+
+    import rhetoric
+    from rhetoric.data import extractor_version, featurise
+    from rhetoric.paths import data_root
+
+    seed = int(cfg.seed)
+    features = cfg.features
+    direct = bool(features.get("direct"))
+    if direct and cfg.task != "labels":
+        raise ValueError(f"features=extractor_scores uses the extractor's score for a codebook label, so it needs "
+                         f"experiment=labels (got experiment={cfg.task})")
+    data_dir = cfg.paths.data_dir or data_root()
+
+    with _environment(cfg.paths.get("cache_dir")):
+        items = load_items(cfg.data, seed, data_dir)
+        log.info("loaded %d items from %s (%s)", len(items), cfg.data.corpus, data_dir)
+        targets = build_targets(cfg, items)
+        rh_columns = _rhetoric_columns(features)
+        extra = list(features.get("extra_columns") or [])
+        for col in extra:
+            if col not in items.columns:
+                raise KeyError(f"features.extra_columns: {col!r} is not a column of the data ({list(items.columns)})")
+        need_rhetoric = features.rhetoric or cfg.importance.enabled or cfg.task == "ungdc"
+        F = None
+        if need_rhetoric:
+            t = time.perf_counter()
+            F = featurise(items["text"], split=cfg.data.unit == "document", n_jobs=int(cfg.n_jobs),
+                          cache=bool(features.get("cache", True)), progress=sys.stderr.isatty())
+            F = F.set_axis(items.index)
+            log.info("featurised %d items in %.1f s", len(items), time.perf_counter() - t)
+
+    numeric = (rh_columns if features.rhetoric else []) + extra
+    X = pd.DataFrame(index=items.index)
+    if numeric:
+        X = pd.concat([F[rh_columns] if features.rhetoric else X, items[extra].astype(float)], axis=1)
+    if features.get("tfidf"):
+        X[TEXT_COLUMN] = items["text"].to_numpy()
+    profile_columns = rh_columns + extra if F is not None else []
+
+    model = None if direct else make_model(cfg.model)
+    permutation = (not direct and cfg.importance.enabled and int(cfg.importance.permutation_repeats) > 0
+                   and not features.get("tfidf"))
+
+    results, predictions, importances = {}, [], []
+    for target in targets:
+        y = target.y
+        entry = {"n_items": int(len(y)), "classes": [str(c) for c in target.classes],
+                 "positive": None if target.positive is None else str(target.positive),
+                 "class_counts": {str(c): int((y == c).sum()) for c in target.classes}}
+        if len(set(y)) < 2:
+            entry.update(metrics=None, folds=[], score=None,
+                         notes=[f"only class {str(y[0])!r} among the {len(y)} items: nothing to predict, target skipped"])
+            log.warning("[%s] %s", target.name, entry["notes"][0])
+            results[target.name] = entry
+            continue
+        rows = target.rows
+        Xt = X.iloc[rows].reset_index(drop=True)
+        groups = items["group"].to_numpy()[rows]
+        cv = make_model(cfg.cv)
+        check_folds(cv, groups, target)
+        recorder = (PermutationRecorder(target.name, int(cfg.importance.permutation_repeats), seed, int(cfg.n_jobs))
+                    if permutation else None)
+        pred, folds, notes, kind = cross_validate(
+            lambda: build_pipeline(features, model, numeric, seed), Xt, target, groups, cv,
+            direct_scores=F[target.name].to_numpy()[rows] if direct else None,
+            threshold=float(features.get("threshold", 0.5)), on_fold=recorder)
+        score_cols = [c for c in pred.columns if c.startswith("score")]
+        positive = target.classes.index(target.positive) if target.binary else None
+        entry["metrics"] = bootstrap_metrics(pred["true"].to_numpy(), pred["predicted"].to_numpy(),
+                                             pred[score_cols].to_numpy(), len(target.classes), positive,
+                                             n_boot=int(cfg.n_boot), seed=seed)
+        entry.update(score=kind, folds=folds, notes=notes)
+        results[target.name] = entry
+        m = entry["metrics"]
+        log.info("[%s] pooled: %s", target.name,
+                 ", ".join(f"{k} {v['value']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]" for k, v in m.items()))
+        for note in notes:
+            log.info("[%s] note: %s", target.name, note)
+
+        classes = np.array(target.classes, dtype=object)
+        pred.insert(0, "target", target.name)
+        pred.insert(0, "group", groups)
+        pred.insert(0, "item_id", items["item_id"].to_numpy()[rows])
+        pred["true"] = classes[pred["true"].to_numpy()]
+        pred["predicted"] = classes[pred["predicted"].to_numpy()]
+        predictions.append(pred)
+
+        if cfg.importance.enabled and profile_columns:
+            table = class_profile(pd.concat([F[rh_columns], items[extra].astype(float)], axis=1).iloc[rows],
+                                  target, float(cfg.importance.C), seed)
+            importances.append(table)
+            coefs = table[table.statistic == "coef"].assign(size=lambda t: t.value.abs())
+            for cls, sub in coefs.groupby("class"):
+                top = sub.nlargest(5, "size")
+                log.info("[%s] features for %s: %s", target.name, cls,
+                         ", ".join(f"{f} {v:+.2f}" for f, v in zip(top.feature, top.value)))
+            if recorder is not None:
+                importances.append(recorder.table())
+
+    if predictions:
+        write_csv(out_dir / "predictions.csv", pd.concat(predictions, ignore_index=True))
+    if importances:
+        write_csv(out_dir / "feature_importance.csv", pd.concat(importances, ignore_index=True))
+    if cfg.task == "ungdc" and F is not None:
+        trend = ungdc_trend(items, F, targets[0].y)
+        write_csv(out_dir / "trend.csv", trend)
+        _log_trend(trend)
+
+    info.update(
+        n_items=int(len(items)),
+        data_dir=str(data_dir),
+        rhetoric_version=rhetoric.__version__,
+        extractor_version=extractor_version(),
+        output_dir=str(out_dir),
+        seconds=round(time.perf_counter() - started, 2),
+    )
+    result = {"run": info, "targets": results}
+    write_json(out_dir / "metrics.json", result)
+    log.info("done in %.1f s: %s", info["seconds"], out_dir / "metrics.json")
+    return result
