@@ -1,0 +1,86 @@
+"""Table: precision, recall, F1 [bootstrap 95% interval] and AUROC per construct and
+method, with the annotators' agreement (Cohen's kappa).
+
+    python paper/scripts/tab_validation.py
+
+Reads ``build/data/validation_metrics.csv`` and ``validation_kappa.csv``
+(``compute_validation.py``) and writes ``tables/tab_validation.tex``: a booktabs
+``tabular`` (the float and caption are in paper.tex).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import atomic_write_text, log, out_dirs  # noqa: E402
+
+CONSTRUCTS = ("threat", "conditionality", "two_path", "commitment")
+LABEL = {"threat": "Threat", "conditionality": "Conditionality", "two_path": "Two paths", "commitment": "Commitment"}
+METHODS = ("rules", "keyword", "vader")
+
+
+def short(x: float) -> str:
+    """0.79 -> '.79' (the table is narrow); NaN -> '--'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "--"
+    text = f"{x:.2f}"
+    return text[1:] if text.startswith("0") else text
+
+
+def cell(est: float, lo: float, hi: float) -> str:
+    return f"{short(est)} [{short(lo)}, {short(hi)}]"
+
+
+def render(tidy, kappa) -> str:
+    lines = [
+        r"\begin{tabular}{@{}lrrlcccc@{}}",
+        r"\toprule",
+        r"Construct & Pos. & $\kappa$ & Method & Precision & Recall & F1 & AUROC \\",
+        r"\midrule",
+    ]
+    key = tidy.set_index(["construct", "method", "metric"])
+    for i, c in enumerate(CONSTRUCTS):
+        methods = [m for m in METHODS if (c, m, "f1") in key.index]
+        for j, m in enumerate(methods):
+            p, r, f, a = (key.loc[(c, m, metric)] for metric in ("precision", "recall", "f1", "auroc"))
+            if m == "rules":
+                name = r"Rules ($\geq$ 0.5)"
+            elif m == "keyword":
+                name = r"Keywords ($\geq$ 1)"
+            else:
+                name = rf"VADER neg ($\geq$ {p['threshold']:.3f})"
+            first = j == 0
+            lines.append(" & ".join([
+                LABEL[c] if first else "",
+                str(int(p["positives"])) if first else "",
+                f"{kappa[c]:.2f}" if first else "",
+                name,
+                cell(p["estimate"], p["low"], p["high"]),
+                cell(r["estimate"], r["low"], r["high"]),
+                (r"\textbf{%s}" % short(f["estimate"]) if m == "rules" else short(f["estimate"]))
+                + f" [{short(f['low'])}, {short(f['high'])}]",
+                short(a["estimate"]),
+            ]) + r" \\")
+        if i < len(CONSTRUCTS) - 1:
+            lines.append(r"\addlinespace")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    import pandas as pd
+
+    dirs = out_dirs()
+    tidy = pd.read_csv(dirs["data"] / "validation_metrics.csv")
+    kappa = pd.read_csv(dirs["data"] / "validation_kappa.csv").set_index("construct")["kappa"].to_dict()
+    target = dirs["tables"] / "tab_validation.tex"
+    atomic_write_text(render(tidy, kappa), target)
+    log(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
