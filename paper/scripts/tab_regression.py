@@ -1,0 +1,83 @@
+"""Table: the linear probability models, one column per construct: coefficients in
+percentage points with standard errors clustered by document, the implied change of each
+actor after 24 February 2022, N sentences, number of clusters and R^2.
+
+    python paper/scripts/tab_regression.py
+
+Reads ``build/data/regression_coefs.csv`` (``compute_regression.py``) and writes
+``tables/tab_regression.tex``: a booktabs ``tabular`` (the float and caption are in
+paper.tex).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import atomic_write_text, log, out_dirs  # noqa: E402
+
+LABEL = {"threat": "Threat", "conditionality": "Conditionality", "two_path": "Two paths", "commitment": "Commitment"}
+COEFS = {
+    "Intercept": "Constant (US, before)",
+    "RU": "Russia",
+    "UA": "Ukraine",
+    "after": r"After 24 Feb 2022",
+    "RU:after": r"Russia $\times$ after",
+    "UA:after": r"Ukraine $\times$ after",
+}
+CHANGES = {"change:US": "United States", "change:RU": "Russia", "change:UA": "Ukraine"}
+
+
+def num(x: float, digits: int = 2) -> str:
+    text = f"{x:.{digits}f}"
+    if float(text) == 0:
+        text = f"{0:.{digits}f}"
+    return text.replace("-", "$-$")
+
+
+def render(coefs) -> str:
+    constructs = list(dict.fromkeys(coefs["construct"]))
+    key = coefs.set_index(["construct", "term"])
+    head = " & ".join([""] + [LABEL.get(c, c) for c in constructs])
+    lines = [
+        r"\begin{tabular}{@{}l" + "r" * len(constructs) + "@{}}",
+        r"\toprule",
+        head + r" \\",
+        r"\midrule",
+    ]
+
+    def block(terms: dict[str, str]) -> None:
+        for term, label in terms.items():
+            row = [label] + [num(key.loc[(c, term), "coef"]) for c in constructs]
+            se = [""] + [f"({num(key.loc[(c, term), 'se'])})" for c in constructs]
+            lines.append(" & ".join(row) + r" \\")
+            lines.append(" & ".join(se) + r" \\[2pt]")
+
+    block(COEFS)
+    lines.append(r"\midrule")
+    lines.append(r"\multicolumn{%d}{@{}l}{\emph{Implied change after 24 Feb 2022}} \\" % (len(constructs) + 1))
+    block(CHANGES)
+    lines.append(r"\midrule")
+    first = coefs.groupby("construct").first()
+    lines.append(" & ".join(["Sentences (N)"] + [f"{int(first.loc[c, 'n']):,}" for c in constructs]) + r" \\")
+    lines.append(" & ".join(["Documents (clusters)"] + [f"{int(first.loc[c, 'clusters']):,}" for c in constructs])
+                 + r" \\")
+    lines.append(" & ".join(["$R^2$"] + [f"{first.loc[c, 'r2']:.4f}" for c in constructs]) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    import pandas as pd
+
+    dirs = out_dirs()
+    coefs = pd.read_csv(dirs["data"] / "regression_coefs.csv")
+    target = dirs["tables"] / "tab_regression.tex"
+    atomic_write_text(render(coefs), target)
+    log(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
