@@ -18,20 +18,9 @@ import pandas as pd
 from .items import Target
 from .metrics import point_metrics
 
-__all__ = ["cross_validate", "check_folds"]
+__all__ = ["cross_validate"]
 
 log = logging.getLogger(__name__)
-
-
-def check_folds(cv, groups: np.ndarray, target: Target) -> None:
-    """A clear error when the data are too small for ``cv.n_splits`` folds."""
-    k = getattr(cv, "n_splits", None)
-    n_groups = len(set(groups))
-    if k is not None and n_groups < k:
-        raise ValueError(
-            f"cv.n_splits={k} but target {target.name!r} has only {n_groups} groups of items "
-            f"({len(groups)} items); lower cv.n_splits or use more data (data.limit / data.max_items)"
-        )
 
 
 def _scores(model, X, target: Target, codes_seen: np.ndarray) -> tuple[np.ndarray, str]:
@@ -76,7 +65,14 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
     scores = np.full((len(y), len(score_cols)), np.nan)
     folds, notes = [], []
     kind = "extractor" if direct_scores is not None else None
-    splits = list(cv.split(np.zeros(len(y)), y, groups))
+    try:
+        splits = list(cv.split(np.zeros(len(y)), y, groups))
+    except ValueError as exc:  # too few items, groups or class members for the folds
+        raise ValueError(
+            f"cv.n_splits={getattr(cv, 'n_splits', '?')} does not fit target {target.name!r} "
+            f"({len(y)} items in {len(set(groups))} groups, classes {np.bincount(y, minlength=n_classes).tolist()}): "
+            f"{exc} Lower cv.n_splits or use more data (data.limit / data.max_items)."
+        ) from None
     for k, (train, test) in enumerate(splits):
         fold_of[test] = k
         seen = np.unique(y[train])

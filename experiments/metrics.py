@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
-__all__ = ["BINARY_METRICS", "MULTICLASS_METRICS", "point_metrics", "bootstrap_metrics", "metric_names"]
+__all__ = ["BINARY_METRICS", "MULTICLASS_METRICS", "point_metrics", "bootstrap_metrics", "metric_names",
+           "macro_f1_rows"]
 
 BINARY_METRICS = ("accuracy", "macro_f1", "auroc", "precision", "recall")
 MULTICLASS_METRICS = ("accuracy", "macro_f1", "auroc")
@@ -47,10 +48,9 @@ def _auroc(is_pos: np.ndarray, score: np.ndarray) -> np.ndarray:
         return np.where((n_pos > 0) & (n_neg > 0), u / (n_pos * n_neg), np.nan)
 
 
-def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, positive) -> dict[str, np.ndarray]:
-    """Metrics for each row of ``Y`` (true class codes), ``P`` (predicted codes) and
-    ``S`` (scores: rows x items x score columns)."""
-    out = {"accuracy": (Y == P).mean(axis=1)}
+def macro_f1_rows(Y: np.ndarray, P: np.ndarray, n_classes: int) -> np.ndarray:
+    """Macro-F1 per row, averaged over the classes that occur in the row's true or
+    predicted labels (as scikit-learn does)."""
     f1s, present = [], []
     for c in range(n_classes):
         t, p = Y == c, P == c
@@ -58,12 +58,20 @@ def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, p
         fp = (~t & p).sum(axis=1)
         fn = (t & ~p).sum(axis=1)
         f1s.append(_divide(2 * tp, 2 * tp + fp + fn))
-        present.append((tp + fp + fn) > 0)  # scikit-learn averages over labels seen
-        if positive is not None and c == positive:
-            out["precision"] = _divide(tp, tp + fp)
-            out["recall"] = _divide(tp, tp + fn)
+        present.append((tp + fp + fn) > 0)
     f1s, present = np.array(f1s), np.array(present)
-    out["macro_f1"] = _divide((f1s * present).sum(axis=0), present.sum(axis=0))
+    return _divide((f1s * present).sum(axis=0), present.sum(axis=0))
+
+
+def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, positive) -> dict[str, np.ndarray]:
+    """Metrics for each row of ``Y`` (true class codes), ``P`` (predicted codes) and
+    ``S`` (scores: rows x items x score columns)."""
+    out = {"accuracy": (Y == P).mean(axis=1), "macro_f1": macro_f1_rows(Y, P, n_classes)}
+    if positive is not None:
+        t, p = Y == positive, P == positive
+        tp = (t & p).sum(axis=1)
+        out["precision"] = _divide(tp, p.sum(axis=1))
+        out["recall"] = _divide(tp, t.sum(axis=1))
     if positive is not None:
         out["auroc"] = _auroc(Y == positive, S[..., 0])
     else:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from .crossval import check_folds, cross_validate
+from .crossval import cross_validate
 from .importance import PermutationRecorder, class_profile
 from .items import build_targets, load_items
 from .metrics import bootstrap_metrics
@@ -221,8 +221,7 @@ def _run(cfg: DictConfig) -> dict:
         Xt = X.iloc[rows].reset_index(drop=True)
         groups = items["group"].to_numpy()[rows]
         cv = make_model(cfg.cv)
-        check_folds(cv, groups, target)
-        recorder = (PermutationRecorder(target.name, int(cfg.importance.permutation_repeats), seed, int(cfg.n_jobs))
+        recorder = (PermutationRecorder(target.name, len(target.classes), int(cfg.importance.permutation_repeats), seed)
                     if permutation else None)
         pred, folds, notes, kind = cross_validate(
             lambda: build_pipeline(features, model, numeric, seed), Xt, target, groups, cv,
