@@ -128,11 +128,27 @@ def cells(sents, constructs, invasion):
     return pd.concat(rows, ignore_index=True)
 
 
-TERM_MACRO = {"after": "After", "change": "Change"}
+def change_phrase(coef: float, low: float, high: float) -> str:
+    r"""How the text words a change: its direction only when the 95% interval excludes 0.
+
+    >>> change_phrase(1.41, 0.87, 1.94)
+    'rose by 1.41 points (95\\% CI 0.87 to 1.94)'
+    >>> change_phrase(0.03, -0.14, 0.19)
+    'did not change detectably (0.03 points, 95\\% CI $-$0.14 to 0.19)'
+    """
+    d = 3 if max(abs(low), abs(high)) < 0.1 else 2  # a rare construct moves by hundredths
+    ci = f"95\\% CI {fmt(low, d)} to {fmt(high, d)}"
+    if low > 0:
+        return f"rose by {fmt(coef, d)} points ({ci})"
+    if high < 0:
+        return f"fell by {fmt(-coef, d)} points ({ci})"
+    return f"did not change detectably ({fmt(coef, d)} points, {ci})"
 
 
 def numbers(coefs, n, clusters) -> dict[str, str]:
     values = {"RegSentences": fmt(n), "RegDocuments": fmt(clusters)}
+    # a rare construct's coefficients are hundredths of a point: give them a third decimal
+    digits = {c: 3 if g["coef"].abs().max() < 0.1 else 2 for c, g in coefs.groupby("construct")}
     for r in coefs.itertuples():
         if r.term == "Intercept":
             name = "Base"
@@ -145,10 +161,13 @@ def numbers(coefs, n, clusters) -> dict[str, str]:
         else:
             name = ACTOR_MACRO[r.term]
         base = macro("reg", r.construct) + name
-        values[base] = fmt(r.coef, 2, sign=name != "Base")
-        values[base + "Low"] = fmt(r.low, 2, sign=name != "Base")
-        values[base + "High"] = fmt(r.high, 2, sign=name != "Base")
+        d = digits[r.construct]
+        values[base] = fmt(r.coef, d, sign=name != "Base")
+        values[base + "Low"] = fmt(r.low, d, sign=name != "Base")
+        values[base + "High"] = fmt(r.high, d, sign=name != "Base")
         values[base + "P"] = ("$<$0.001" if r.p < 0.001 else fmt(r.p, 3))
+        if name.startswith("Change"):
+            values[base + "Text"] = change_phrase(r.coef, r.low, r.high)
     for c, r2 in coefs.groupby("construct")["r2"].first().items():
         values[macro("reg", c, "r", "squared")] = fmt(r2, 4)
     return values

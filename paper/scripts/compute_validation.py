@@ -30,6 +30,7 @@ Writes (under ``paper/`` or ``$RHETORIC_PAPER_OUT``):
 ``build/data/validation_metrics.csv``    construct x method x metric: estimate, low, high
 ``build/data/validation_kappa.csv``      construct, kappa, held-out sentences
 ``build/data/validation_keywords.csv``   construct, keyword patterns
+``build/data/validation_example.txt``    the rules' explanation of the codebook's worked example
 ``build/numbers/validation.json``        the numbers the text quotes (macros ``Val...``)
 
 ``--small``: a seeded sample of the annotations (half with some positive label) and
@@ -43,8 +44,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (atomic_write_csv, fmt, log, macro, numbers_json,  # noqa: E402
-                     out_dirs, parse_args, section)
+from _common import (atomic_write_csv, atomic_write_text, fmt, log, macro,  # noqa: E402
+                     numbers_json, out_dirs, parse_args, section)
 
 CONSTRUCTS = ("threat", "conditionality", "two_path", "commitment")
 METHODS = ("rules", "keyword", "vader")
@@ -265,6 +266,12 @@ def metrics(table, threshold: float, n_boot: int, seed: int):
     return pd.DataFrame(rows), vader_t
 
 
+_WORDS = ["none", "one", "two", "three", "four", "five"]
+
+#: The codebook's worked example (CODEBOOK.md): the paper shows how the rules read it.
+WORKED_EXAMPLE = ("If any of their forces cross that line, the response will be swift, severe and shared by "
+                  "all of us; we will not bargain over the right of a nation to choose its alliances.")
+
 METHOD_MACRO = {"rules": "Rules", "keyword": "Keyword", "vader": "Vader", "rules_minus_keyword": "RulesMinusKeyword"}
 METRIC_MACRO = {"precision": "Precision", "recall": "Recall", "f1": "FOne", "auroc": "Auroc"}
 
@@ -281,6 +288,12 @@ def numbers(table, tidy, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
         values[macro("val", c, "positives")] = fmt(int(table[c].sum()))
         values[macro("val", c, "kappa")] = fmt(kappa[c], 2)
         values[macro("val", c, "keywords")] = keyword_display(c).replace("\\", "").replace("_", r"\_")
+    # how many constructs the rules beat the keyword count on F1, the interval of the
+    # paired difference excluding zero (written as a word: the text says "in all four")
+    diff = tidy[tidy["method"] == "rules_minus_keyword"]
+    beat = int((diff["low"] > 0).sum())
+    values["ValRulesBeatKeywordCount"] = ("all four" if beat == len(CONSTRUCTS) == 4
+                                          else f"{_WORDS[beat]} of {_WORDS[len(CONSTRUCTS)]}")
     for r in tidy.itertuples():
         base = "Val" + macro(r.construct) + METHOD_MACRO[r.method] + METRIC_MACRO[r.metric]
         values[base] = fmt(r.estimate, 2, sign=r.method == "rules_minus_keyword")
@@ -318,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
                      dirs["data"] / "validation_kappa.csv")
     atomic_write_csv(pd.DataFrame([{"construct": c, "pattern": p} for c in CONSTRUCTS for p in KEYWORDS[c]]),
                      dirs["data"] / "validation_keywords.csv")
+    import rhetoric
+
+    atomic_write_text(rhetoric.score(WORKED_EXAMPLE, split=False).explain() + "\n",
+                      dirs["data"] / "validation_example.txt")
     numbers_json(numbers(table, tidy, kappa, held_out, vader_t, n_boot), dirs["numbers"] / "validation.json")
     f1 = tidy[(tidy["metric"] == "f1") & (tidy["method"] == "rules")].set_index("construct")["estimate"]
     log("F1 (rules): " + ", ".join(f"{c} {v:.2f}" for c, v in f1.items()) + f"; VADER threshold {vader_t:.3f}")

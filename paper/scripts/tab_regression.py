@@ -47,10 +47,13 @@ def render(coefs) -> str:
         r"\midrule",
     ]
 
+    # a rare construct's coefficients are hundredths of a point: give them a third decimal
+    digits = {c: 3 if coefs.loc[coefs["construct"] == c, "coef"].abs().max() < 0.1 else 2 for c in constructs}
+
     def block(terms: dict[str, str]) -> None:
         for term, label in terms.items():
-            row = [label] + [num(key.loc[(c, term), "coef"]) for c in constructs]
-            se = [""] + [f"({num(key.loc[(c, term), 'se'])})" for c in constructs]
+            row = [label] + [num(key.loc[(c, term), "coef"], digits[c]) for c in constructs]
+            se = [""] + [f"({num(key.loc[(c, term), 'se'], digits[c])})" for c in constructs]
             lines.append(" & ".join(row) + r" \\")
             lines.append(" & ".join(se) + r" \\[2pt]")
 

@@ -5,7 +5,8 @@ method, with the annotators' agreement (Cohen's kappa).
 
 Reads ``build/data/validation_metrics.csv`` and ``validation_kappa.csv``
 (``compute_validation.py``) and writes ``tables/tab_validation.tex``: a booktabs
-``tabular`` (the float and caption are in paper.tex).
+``tabular`` (the float and caption are in paper.tex); and ``tables/tab_validation_example.tex``,
+the rules' explanation of the codebook's worked example as a verbatim block.
 """
 
 from __future__ import annotations
@@ -70,6 +71,18 @@ def render(tidy, kappa) -> str:
     return "\n".join(lines) + "\n"
 
 
+def wrap(text: str, width: int = 100) -> str:
+    """Break lines longer than ``width`` (a verbatim block does not wrap), continuing
+    each under its own indentation plus four spaces."""
+    import textwrap
+
+    out = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        out += textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False) or [""]
+    return "\n".join(out)
+
+
 def main() -> int:
     import pandas as pd
 
@@ -78,6 +91,12 @@ def main() -> int:
     kappa = pd.read_csv(dirs["data"] / "validation_kappa.csv").set_index("construct")["kappa"].to_dict()
     target = dirs["tables"] / "tab_validation.tex"
     atomic_write_text(render(tidy, kappa), target)
+    log(f"wrote {target}")
+    example = wrap((dirs["data"] / "validation_example.txt").read_text(encoding="utf-8").rstrip("\n"))
+    if "\\end{verbatim}" in example:
+        raise ValueError("validation_example.txt contains \\end{verbatim}; it cannot be shown verbatim")
+    target = dirs["tables"] / "tab_validation_example.tex"
+    atomic_write_text("\\begin{verbatim}\n" + example + "\n\\end{verbatim}\n", target)
     log(f"wrote {target}")
     return 0
 
