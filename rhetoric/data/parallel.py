@@ -200,7 +200,10 @@ class Featuriser:
     def _submit(self, chunk: list[str]):
         if self.backend == "processes":
             return self._pool.submit(featurise_chunk, chunk, self.split)
-        scattered = self._client.scatter(chunk)
+        # One object per chunk, under a unique key: scattering the list itself would make
+        # one key per text, shared (by content hash) between chunks holding the same text,
+        # and released under the other chunk's feet.
+        (scattered,) = self._client.scatter([chunk], hash=False)
         return self._client.submit(featurise_chunk, scattered, self.split, pure=False)
 
     def submit(self, chunk: list[str]):
