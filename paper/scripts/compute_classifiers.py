@@ -1,0 +1,291 @@
+"""Classifiers across models and feature sets: the Hydra sweeps behind the paper's comparison.
+
+    python paper/scripts/compute_classifiers.py [--small]
+
+For each experiment in ``classifiers.experiments`` (``labels``: the four codebook labels
+of the annotated sentences; ``actor``: who speaks, US/RU/UA, from a crisis document) this
+runs one Hydra sweep over models x feature sets x seeds as a subprocess::
+
+    python experiments/train.py -m experiment=labels model=logreg,linear_svm,... \\
+        features=rhetoric,tfidf,rhetoric_tfidf seed=0,1,2 launcher=joblib \\
+        hydra.sweep.dir=paper/build/sweeps/labels
+
+(and, for ``labels``, the extractor's own scores as a no-training baseline:
+``features=extractor_scores``), then ``experiments/collect.py`` over the sweep. A sweep is
+written to ``<name>.partial`` and renamed when it is complete, so a stopped build never
+leaves a sweep folder that looks finished.
+
+The summary is over seeds x folds: every run's ``metrics.json`` holds the macro-F1 of each
+held-out fold, so a model x feature set has ``seeds x folds`` values. The interval is the
+corrected resampled t interval of Nadeau and Bengio (2003): folds share training items,
+so the plain standard error of their mean is too small; the variance is inflated by
+``1/J + n_test/n_train`` (J values) instead of ``1/J``. If runs had no per-fold values,
+the runs' pooled macro-F1 are used with a plain t interval over seeds (column ``basis``).
+
+Writes (under ``paper/build``, or ``$RHETORIC_PAPER_OUT/build``):
+
+``data/classifiers_runs.csv``     collect.py's tidy table (run x target x metric, bootstrap CIs)
+``data/classifiers_folds.csv``    one row per run x target x fold (macro-F1, accuracy, AUROC)
+``data/classifiers_summary.csv``  experiment x target x model x features: mean, interval, n
+``numbers/classifiers.json``      best model per experiment (and per label) and its macro-F1
+
+``--small``: two models, two feature sets, one seed, 2 folds, a slice of the data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, atomic_write_csv, fmt, log, macro, numbers_json, out_dirs, parse_args, section  # noqa: E402
+
+DEFAULTS = {
+    "experiments": ["labels", "actor"],
+    "models": ["logreg", "linear_svm", "random_forest", "hist_gb"],
+    "features": ["rhetoric", "tfidf", "rhetoric_tfidf"],
+    "seeds": [0, 1, 2],
+    "metric": "macro_f1",
+    "baseline": True,  # labels only: the extractor's scores, no training (features=extractor_scores)
+    "launcher": "joblib",  # two jobs at a time on two cores (configs/launcher/joblib.yaml)
+    # Overrides for every run, and per experiment (Hydra syntax).
+    "overrides": ["n_boot=200"],
+    "experiment_overrides": {"labels": [], "actor": []},
+    "small": {
+        "models": ["logreg", "hist_gb"],
+        "features": ["rhetoric", "tfidf"],
+        "seeds": [0],
+        "launcher": "local",  # in-process, one after another: no worker start-up for tiny runs
+        "overrides": ["n_boot=50", "cv.n_splits=2", "importance.enabled=false"],
+        "experiment_overrides": {"labels": ["data.max_items=240"], "actor": ["data.limit=90"]},
+    },
+}
+
+MODEL_NAMES = {
+    "logreg": "Logistic regression",
+    "linear_svm": "Linear SVM",
+    "random_forest": "Random forest",
+    "hist_gb": "Gradient boosting",
+    "none": "Extractor (no training)",
+}
+FEATURE_NAMES = {
+    "rhetoric": "rhetoric features",
+    "tfidf": "TF-IDF",
+    "rhetoric_tfidf": "rhetoric + TF-IDF",
+    "extractor_scores": "extractor scores",
+}
+
+
+def settings(small: bool) -> tuple[int, dict]:
+    seed, cfg = section("classifiers", DEFAULTS)
+    if small:
+        sm = cfg.get("small") or {}
+        cfg = {**cfg, **{k: v for k, v in sm.items() if k != "experiment_overrides"},
+               "experiment_overrides": sm.get("experiment_overrides", cfg["experiment_overrides"])}
+    return seed, cfg
+
+
+def sweep_commands(experiment: str, cfg: dict, sweep_dir: Path) -> list[list[str]]:
+    """The train.py command lines of one experiment's sweep (one or two invocations)."""
+    def joined(values):
+        return ",".join(str(v) for v in values)
+
+    base = [sys.executable, str(REPO / "experiments" / "train.py"), "-m", f"experiment={experiment}",
+            f"seed={joined(cfg['seeds'])}", f"launcher={cfg['launcher']}", "n_jobs=1",
+            *cfg["overrides"], *(cfg["experiment_overrides"].get(experiment) or [])]
+    commands = [base + [f"model={joined(cfg['models'])}", f"features={joined(cfg['features'])}",
+                        f"hydra.sweep.dir={sweep_dir / 'trained'}"]]
+    if cfg["baseline"] and experiment == "labels":
+        commands.append(base + ["features=extractor_scores", f"hydra.sweep.dir={sweep_dir / 'baseline'}"])
+    return commands
+
+
+def run_sweep(experiment: str, cfg: dict, sweeps: Path) -> Path:
+    """Run the experiment's sweep(s) into ``sweeps/<experiment>``; return that folder."""
+    final = sweeps / experiment
+    partial = sweeps / f"{experiment}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    for cmd in sweep_commands(experiment, cfg, partial):
+        log(f"classifiers: {' '.join(Path(c).name if c.endswith('.py') else c for c in cmd[1:])}")
+        t = time.perf_counter()
+        # logs go to each run's train.log; print only the tail if the sweep fails
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+            raise SystemExit(f"classifiers: the {experiment} sweep failed (exit {proc.returncode}):\n{tail}")
+        log(f"classifiers: {experiment} sweep done in {time.perf_counter() - t:.0f} s")
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(partial, final)
+    return final
+
+
+def collect(folders: list[Path], target: Path):
+    """``experiments/collect.py`` over the sweep folders, into ``target``; its table."""
+    import pandas as pd
+
+    cmd = [sys.executable, str(REPO / "experiments" / "collect.py"), *map(str, folders), "-o", str(target)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"classifiers: collect.py failed (exit {proc.returncode}): {proc.stderr.strip()}")
+    return pd.read_csv(target)
+
+
+def fold_table(folders: list[Path]):
+    """One row per run x target x fold, read from each run's metrics.json."""
+    import pandas as pd
+
+    rows = []
+    for folder in folders:
+        for path in sorted(folder.rglob("metrics.json")):
+            result = json.loads(path.read_text(encoding="utf-8"))
+            run = result["run"]
+            ident = {k: run[k] for k in ("experiment", "model", "features", "seed")}
+            for target, entry in result["targets"].items():
+                for fold in entry.get("folds") or []:
+                    rows.append({**ident, "run_dir": str(path.parent), "target": target, **fold})
+    return pd.DataFrame(rows)
+
+
+def corrected_interval(values, test_train_ratio: float, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the Nadeau-Bengio corrected resampled t interval of cross-validated scores.
+
+    >>> m, lo, hi = corrected_interval([0.70, 0.72, 0.74, 0.76], test_train_ratio=0.25)
+    >>> round(m, 2), round(hi - m, 3) == round(m - lo, 3)
+    (0.73, True)
+    """
+    import numpy as np
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float("nan"), float("nan")
+    var = x.var(ddof=1) * (1.0 / x.size + test_train_ratio)
+    half = stats.t.ppf(0.5 + level / 2, df=x.size - 1) * np.sqrt(var)
+    return mean, mean - half, mean + half
+
+
+def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)):
+    """experiment x target x model x features: mean of ``metric`` and its 95% interval.
+
+    Folds whose held-out items hold no positive (binary targets) are left out: macro-F1
+    there averages over the negative class alone (1.0 without a false positive), which
+    says nothing about finding the construct (``two_path`` has 7 positives in all).
+    Intervals are clipped to ``bounds``, the metric's range (``half_width`` is the
+    unclipped one). A model x feature set with
+    fewer than two usable fold values falls back to the runs' pooled out-of-fold values.
+    """
+    import numpy as np
+    import pandas as pd
+
+    keys = ["experiment", "target", "model", "features"]
+    rows = []
+    if not folds.empty and metric in folds.columns:
+        usable = folds["n_test_positive"].isna() | (folds["n_test_positive"] > 0) if "n_test_positive" in folds else True
+        for key, g in folds.assign(_usable=usable).groupby(keys, sort=False):
+            kept = g[g["_usable"] & g[metric].notna()]
+            if len(kept) < 2:
+                continue
+            ratio = float((kept["n_test"] / kept["n_train"]).mean())
+            mean, lo, hi = corrected_interval(kept[metric], ratio)
+            rows.append({**dict(zip(keys, key)), "mean": mean, "ci_low": lo, "ci_high": hi,
+                         "n_values": len(kept), "folds_without_positive": int((~g["_usable"]).sum()),
+                         "seeds": g["seed"].nunique(), "folds": int(g["fold"].nunique()),
+                         "basis": "seeds x folds (corrected t)"})
+    done = {tuple(r[k] for k in keys) for r in rows}
+    pooled = runs[runs["metric"] == metric]
+    for key, g in pooled.groupby(keys, sort=False):
+        if key in done:
+            continue
+        mean, lo, hi = corrected_interval(g["value"], 0.0)
+        rows.append({**dict(zip(keys, key)), "mean": mean, "ci_low": lo, "ci_high": hi,
+                     "n_values": int(g["value"].notna().sum()), "folds_without_positive": np.nan,
+                     "seeds": g["seed"].nunique(), "folds": np.nan, "basis": "seeds (pooled out-of-fold, t)"})
+    out = pd.DataFrame(rows)
+    out["half_width"] = (out["ci_high"] - out["ci_low"]) / 2  # before clipping: the t interval is symmetric
+    out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].clip(*bounds)
+    out["metric"] = metric
+    out["model_name"] = out["model"].map(MODEL_NAMES).fillna(out["model"])
+    out["features_name"] = out["features"].map(FEATURE_NAMES).fillna(out["features"])
+    return out
+
+
+def best_rows(summary):
+    """The best trained model x feature set per experiment and target (highest mean);
+    the extractor baseline is reported beside it, never chosen as 'best model'."""
+    trained = summary[summary["model"] != "none"]
+    return trained.loc[trained.groupby(["experiment", "target"], sort=False)["mean"].idxmax()]
+
+
+def numbers(summary, folds, cfg: dict) -> dict[str, str]:
+    out = {
+        "ClfModels": fmt(len([m for m in summary["model"].unique() if m != "none"])),
+        "ClfFeatureSets": fmt(len([f for f in summary["features"].unique() if f != "extractor_scores"])),
+        "ClfSeeds": fmt(len(cfg["seeds"])),
+    }
+    if not folds.empty:
+        out["ClfFolds"] = fmt(folds["fold"].nunique())
+        out["ClfRuns"] = fmt(folds["run_dir"].nunique())
+
+    def put(stem: str, row) -> None:
+        out[f"{stem}Model"] = row["model_name"]
+        out[f"{stem}Features"] = row["features_name"]
+        out[f"{stem}FOne"] = fmt(row["mean"], 2)
+        out[f"{stem}FOneLow"] = fmt(row["ci_low"], 2)
+        out[f"{stem}FOneHigh"] = fmt(row["ci_high"], 2)
+
+    for _, row in best_rows(summary).iterrows():
+        exp, target = row["experiment"], row["target"]
+        put(macro("clf", exp, "best") if target == exp else macro("clf", exp, target, "best"), row)
+    base = summary[summary["model"] == "none"]
+    for _, row in base.iterrows():
+        stem = macro("clf", row["experiment"], row["target"], "extractor")
+        out[f"{stem}FOne"] = fmt(row["mean"], 2)
+        out[f"{stem}FOneLow"] = fmt(row["ci_low"], 2)
+        out[f"{stem}FOneHigh"] = fmt(row["ci_high"], 2)
+    # one best model per experiment: for several targets, the highest mean over targets
+    trained = summary[summary["model"] != "none"]
+    for exp, g in trained.groupby("experiment", sort=False):
+        if g["target"].nunique() < 2:
+            continue
+        avg = g.groupby(["model", "features"])["mean"].mean()
+        (model, feats), value = avg.idxmax(), avg.max()
+        stem = macro("clf", exp, "best")
+        out[f"{stem}Model"] = MODEL_NAMES.get(model, model)
+        out[f"{stem}Features"] = FEATURE_NAMES.get(feats, feats)
+        out[f"{stem}MeanFOne"] = fmt(value, 2)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    small = parse_args(__doc__, argv).small
+    _, cfg = settings(small)
+    dirs = out_dirs()
+    t0 = time.perf_counter()
+    folders = []
+    for experiment in cfg["experiments"]:
+        sweep = run_sweep(experiment, cfg, dirs["sweeps"])
+        folders += [p for p in (sweep / "trained", sweep / "baseline") if p.is_dir()]
+    runs = collect(folders, dirs["data"] / "classifiers_runs.csv")
+    folds = fold_table(folders)
+    atomic_write_csv(folds, dirs["data"] / "classifiers_folds.csv")
+    summary = summarise(folds, runs, cfg["metric"])
+    atomic_write_csv(summary, dirs["data"] / "classifiers_summary.csv")
+    numbers_json(numbers(summary, folds, cfg), dirs["numbers"] / "classifiers.json")
+    for _, r in best_rows(summary).iterrows():
+        log(f"classifiers: best for {r['experiment']}/{r['target']}: {r['model']} + {r['features']}, "
+            f"{cfg['metric']} {r['mean']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}] (n={r['n_values']})")
+    log(f"classifiers: {runs['run_dir'].nunique()} runs in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

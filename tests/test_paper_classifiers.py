@@ -1,0 +1,178 @@
+"""The classifier comparison of the paper: sweep commands, fold summary, figure and table.
+
+The unit tests check the statistics on hand-made fold tables. The end-to-end test runs
+``compute_classifiers.py --small`` (real Hydra sweeps through ``experiments/train.py``:
+two models, two feature sets, one seed, two folds, a slice of the data) into a temporary
+``RHETORIC_PAPER_OUT`` with its own featurisation cache, then the figure and table; it
+takes about a minute, so it is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rhetoric.paths import data_root
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "paper" / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import compute_classifiers as cc  # noqa: E402
+import tab_classifiers  # noqa: E402
+
+needs_data = pytest.mark.skipif(
+    not (data_root(required=False) / "annotations" / "train.jsonl").is_file(),
+    reason="the shared data is not there (set RHETORIC_DATA)",
+)
+
+
+def _folds(values: dict[tuple[str, str], list[float]], positives=None) -> pd.DataFrame:
+    """A fold table: (model, features) -> macro-F1 of folds 0..k-1 of seeds 0..s-1 (3 folds per seed)."""
+    rows = []
+    for (model, feats), vals in values.items():
+        for i, v in enumerate(vals):
+            rows.append({"experiment": "labels", "target": "threat", "model": model, "features": feats,
+                         "seed": i // 3, "fold": i % 3, "run_dir": f"{model}-{feats}-{i // 3}",
+                         "n_train": 800, "n_test": 200, "macro_f1": v,
+                         "n_test_positive": (positives or {}).get(i, 10)})
+    return pd.DataFrame(rows)
+
+
+def _runs(folds: pd.DataFrame) -> pd.DataFrame:
+    pooled = folds.groupby(["experiment", "target", "model", "features", "seed"], as_index=False)["macro_f1"].mean()
+    return pooled.rename(columns={"macro_f1": "value"}).assign(metric="macro_f1")
+
+
+def test_corrected_interval_is_wider_than_the_naive_one_and_centred():
+    x = [0.70, 0.74, 0.71, 0.78, 0.69, 0.75]
+    mean, lo, hi = cc.corrected_interval(x, test_train_ratio=0.25)
+    _, naive_lo, naive_hi = cc.corrected_interval(x, test_train_ratio=0.0)
+    assert mean == pytest.approx(np.mean(x))
+    assert hi - mean == pytest.approx(mean - lo)
+    # variance x (1/6 + 1/4) instead of x 1/6: the interval is sqrt(2.5) times as wide
+    assert (hi - lo) / (naive_hi - naive_lo) == pytest.approx(np.sqrt((1 / 6 + 0.25) / (1 / 6)))
+
+
+def test_summary_over_seeds_and_folds_leaves_out_folds_without_a_positive():
+    folds = _folds({("logreg", "rhetoric"): [0.7, 0.8, 1.0, 0.6, 0.7, 0.8]}, positives={2: 0})
+    summary = cc.summarise(folds, _runs(folds), "macro_f1")
+    row = summary.iloc[0]
+    assert row["n_values"] == 5 and row["folds_without_positive"] == 1
+    assert row["mean"] == pytest.approx(np.mean([0.7, 0.8, 0.6, 0.7, 0.8]))
+    assert row["seeds"] == 2 and row["basis"].startswith("seeds x folds")
+    assert 0.0 <= row["ci_low"] < row["mean"] < row["ci_high"] <= 1.0
+
+
+def test_summary_falls_back_to_pooled_runs_when_folds_are_missing():
+    folds = _folds({("logreg", "tfidf"): [0.6, 0.7, 0.8, 0.7, 0.8, 0.9]})
+    runs = _runs(folds)
+    summary = cc.summarise(folds.iloc[0:0], runs, "macro_f1")
+    assert summary.iloc[0]["basis"].startswith("seeds (pooled")
+    assert summary.iloc[0]["mean"] == pytest.approx(runs["value"].mean())
+
+
+def test_interval_is_clipped_to_the_metric_range_but_half_width_is_kept():
+    folds = _folds({("hist_gb", "tfidf"): [0.99, 1.0, 0.4, 1.0, 0.98, 1.0]})
+    row = cc.summarise(folds, _runs(folds), "macro_f1").iloc[0]
+    assert row["ci_high"] == 1.0 and row["mean"] + row["half_width"] > 1.0
+
+
+def test_best_model_is_the_highest_mean_among_trained_models_not_the_extractor():
+    folds = _folds({("logreg", "rhetoric"): [0.7] * 3 + [0.72] * 3,
+                    ("hist_gb", "tfidf"): [0.8] * 3 + [0.82] * 3,
+                    ("none", "extractor_scores"): [0.95] * 6})
+    summary = cc.summarise(folds, _runs(folds), "macro_f1")
+    best = cc.best_rows(summary)
+    assert best[["model", "features"]].values.tolist() == [["hist_gb", "tfidf"]]
+    nums = cc.numbers(summary, folds, {"seeds": [0, 1]})
+    assert nums["ClfLabelsThreatBestModel"] == "Gradient boosting"
+    assert nums["ClfLabelsThreatBestFOne"] == "0.81"
+    assert nums["ClfLabelsThreatExtractorFOne"] == "0.95"
+    assert nums["ClfModels"] == "2" and nums["ClfSeeds"] == "2"
+
+
+def test_sweep_commands_name_every_model_feature_set_and_seed(tmp_path):
+    _, cfg = cc.settings(small=False)
+    cmds = cc.sweep_commands("labels", cfg, tmp_path)
+    trained = cmds[0]
+    assert "-m" in trained and "experiment=labels" in trained
+    assert f"model={','.join(cfg['models'])}" in trained
+    assert f"features={','.join(cfg['features'])}" in trained
+    assert f"seed={','.join(map(str, cfg['seeds']))}" in trained
+    assert f"hydra.sweep.dir={tmp_path / 'trained'}" in trained
+    # the extractor baseline is a second sweep, for the labels only
+    assert len(cmds) == (2 if cfg["baseline"] else 1)
+    assert len(cc.sweep_commands("actor", cfg, tmp_path)) == 1
+
+
+def test_table_marks_the_best_of_each_column_and_lists_the_baseline():
+    folds = _folds({("logreg", "rhetoric"): [0.7] * 3 + [0.72] * 3,
+                    ("hist_gb", "tfidf"): [0.8] * 3 + [0.82] * 3,
+                    ("none", "extractor_scores"): [0.6] * 6})
+    tex = tab_classifiers.render(cc.summarise(folds, _runs(folds), "macro_f1"))
+    assert "$\\mathbf{0.81} \\pm" in tex and "$0.71 \\pm" in tex
+    assert "Extractor, no training" in tex and tex.count("\\mathbf") == 1
+    assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
+
+
+def test_figure_and_table_scripts_draw_a_summary(tmp_path):
+    """The plotting and table scripts on a made-up summary (the sweep itself is slow)."""
+    values = {}
+    rng = np.random.default_rng(0)
+    for model in ("logreg", "linear_svm", "random_forest", "hist_gb"):
+        for feats in ("rhetoric", "tfidf", "rhetoric_tfidf"):
+            values[(model, feats)] = list(rng.uniform(0.5, 0.9, 6))
+    values[("none", "extractor_scores")] = [0.8] * 6
+    folds = _folds(values)
+    summary = cc.summarise(folds, _runs(folds), "macro_f1")
+    actor = summary[summary["model"] != "none"].assign(experiment="actor", target="actor")
+    data = tmp_path / "build" / "data"
+    data.mkdir(parents=True)
+    pd.concat([summary, actor]).to_csv(data / "classifiers_summary.csv", index=False)
+    env = {**os.environ, "RHETORIC_PAPER_OUT": str(tmp_path)}
+    for script in ("fig_classifiers.py", "tab_classifiers.py"):
+        proc = subprocess.run([sys.executable, str(SCRIPTS / script)], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, f"{script} failed:\n{proc.stdout}\n{proc.stderr}"
+    for ext, min_bytes in (("pdf", 5_000), ("png", 20_000)):
+        assert (tmp_path / "figures" / f"fig_classifiers.{ext}").stat().st_size > min_bytes
+    tex = (tmp_path / "tables" / "tab_classifiers.tex").read_text()
+    assert tex.count("\\mathbf") == 2  # one best per column: threat and actor
+
+
+@pytest.mark.slow
+@needs_data
+def test_small_sweep_builds_data_numbers_figure_and_table(tmp_path):
+    env = {**os.environ, "RHETORIC_PAPER_OUT": str(tmp_path), "RHETORIC_CACHE": str(tmp_path / "cache")}
+    for script in ("compute_classifiers.py", "fig_classifiers.py", "tab_classifiers.py"):
+        args = [sys.executable, str(SCRIPTS / script)] + (["--small"] if script.startswith("compute") else [])
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, f"{script} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+
+    data = tmp_path / "build" / "data"
+    runs = pd.read_csv(data / "classifiers_runs.csv")
+    _, small = cc.settings(small=True)
+    trained = runs[runs["model"] != "none"]
+    assert set(trained["model"]) == set(small["models"]) and set(trained["features"]) == set(small["features"])
+    assert set(runs["experiment"]) == set(small["experiments"])
+    summary = pd.read_csv(data / "classifiers_summary.csv")
+    assert {"threat", "conditionality", "two_path", "commitment", "actor"} <= set(summary["target"])
+    assert summary["mean"].between(0, 1).all()
+    # the sweeps were renamed into place only when complete
+    sweeps = tmp_path / "build" / "sweeps"
+    assert sorted(p.name for p in sweeps.iterdir()) == sorted(small["experiments"])
+
+    numbers = json.loads((tmp_path / "build" / "numbers" / "classifiers.json").read_text())
+    for key in ("ClfLabelsBestModel", "ClfLabelsBestMeanFOne", "ClfActorBestModel", "ClfActorBestFOne",
+                "ClfActorBestFOneLow", "ClfActorBestFOneHigh", "ClfLabelsThreatBestFOne", "ClfRuns"):
+        assert key in numbers and numbers[key]
+    for ext, min_bytes in (("pdf", 5_000), ("png", 20_000)):
+        assert (tmp_path / "figures" / f"fig_classifiers.{ext}").stat().st_size > min_bytes
+    assert "\\toprule" in (tmp_path / "tables" / "tab_classifiers.tex").read_text()
