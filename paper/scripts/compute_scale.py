@@ -220,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg = {**cfg, **cfg["small"]}
     dirs = out_dirs()
     t0 = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    if load_before > (os.cpu_count() or 1) * 0.5:
+        log(f"scale: the machine is busy (load average {load_before:.1f} on {os.cpu_count()} cores): "
+            "the throughputs will be low; the ratios, timed in the same rounds, suffer less")
 
     sample = sample_sentences(cfg, small, seed)
     texts = sample["text"].tolist()
@@ -233,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write_csv(runs, dirs["data"] / "scale_runs.csv")
     atomic_write_csv(summary, dirs["data"] / "scale_summary.csv")
     meta = {"python": platform.python_version(), "machine": platform.machine(), "cpu_count": os.cpu_count(),
-            "seed": seed, "small": small}
+            "seed": seed, "small": small, "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2)}
     atomic_write_text(json.dumps(meta, indent=2) + "\n", dirs["data"] / "scale_machine.json")
     nums = numbers(summary, sample)
     bench = run_bench(cfg, small)

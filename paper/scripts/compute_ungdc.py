@@ -112,6 +112,7 @@ def yearly_means(speeches, window: int):
         rows.append(g)
     out = pd.concat(rows, ignore_index=True)
     out["speeches"] = out["speeches"].astype(int)
+    out["rolling_window"] = int(window)
     return out
 
 

@@ -15,14 +15,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import log, out_dirs  # noqa: E402
+from _common import out_dirs  # noqa: E402
+from _style import save, setup  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = setup()
     import pandas as pd
     from matplotlib.ticker import FuncFormatter
 
@@ -36,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     def rate_range(rows):
         return [rows["sentences_per_s"] - n / rows["seconds_max"], n / rows["seconds_min"] - rows["sentences_per_s"]]
 
-    fig, ax = plt.subplots(figsize=(4.6, 3.8))
+    fig, ax = plt.subplots(figsize=(4.2, 3.2))
     ax.errorbar(procs["workers"], procs["sentences_per_s"], yerr=rate_range(procs), color="black", marker="o",
                 ms=5, ls="-", lw=1.3, capsize=3, label="rhetoric, worker processes (featurise)")
     ax.errorbar([serial["workers"] - 0.15], [serial["sentences_per_s"]],
@@ -59,17 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     ax.set_ylim(ymin, vader["sentences_per_s"] * 3)
     ax.set_xlabel("Worker processes")
     ax.set_ylabel("Sentences per second (log scale)")
-    ax.set_title(f"Scoring speed on {n:,} sentences", fontsize=10)
-    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    for ext, kw in (("pdf", {}), ("png", {"dpi": 150})):
-        target = dirs["figures"] / f"fig_scale.{ext}"
-        tmp = target.with_name(f".{target.name}.tmp.{ext}")
-        fig.savefig(tmp, bbox_inches="tight", **kw)
-        tmp.replace(target)
-    plt.close(fig)
-    log(f"fig_scale: wrote {dirs['figures'] / 'fig_scale.pdf'} and .png")
+    ax.set_title(f"Scoring speed on {n:,} sentences")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
+    save(fig, "fig_scale")
     return 0
 
 

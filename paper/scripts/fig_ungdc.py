@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import log, out_dirs, section  # noqa: E402
+from _common import out_dirs  # noqa: E402
+from _style import WIDTH, save, setup  # noqa: E402
 
 LABELS = {"threat": "Sentences with a threat (%)", "commitment": "Sentences with a commitment (%)"}
 TITLES = {"threat": "Threat", "commitment": "Commitment"}
@@ -26,19 +27,15 @@ STYLE = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = setup()
     import pandas as pd
 
     dirs = out_dirs()
-    _, cfg = section("ungdc", {"rolling_years": 5})
     yearly = pd.read_csv(dirs["data"] / "ungdc_yearly.csv")
     coefs = pd.read_csv(dirs["data"] / "ungdc_coefs.csv")
     breaks = sorted(coefs["period_start"].unique())
 
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.0), sharex=True)
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.9), sharex=True)
     for ax, outcome in zip(axes, ("threat", "commitment")):
         for group in ("Rest", "P5"):  # P5 drawn last, on top
             st = STYLE[group]
@@ -48,15 +45,13 @@ def main(argv: list[str] | None = None) -> int:
             ax.plot(d["year"], d["rolling"], ls=st["ls"], color=st["color"], lw=1.4)
         for year in breaks:
             ax.axvline(year, color="0.6", ls=":", lw=0.8, zorder=0)
-        ax.set_title(TITLES[outcome], fontsize=10)
-        ax.set_ylabel(LABELS[outcome], fontsize=8.5)
-        ax.set_xlabel("Year of the General Debate", fontsize=8.5)
+        ax.set_title(TITLES[outcome])
+        ax.set_ylabel(LABELS[outcome])
+        ax.set_xlabel("Year of the General Debate")
         ax.set_ylim(bottom=0)
-        ax.tick_params(labelsize=8)
-        ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.lines import Line2D
 
-    window = int(cfg["rolling_years"])
+    window = int(yearly["rolling_window"].iloc[0])
     handles = [
         Line2D([], [], ls=STYLE[g]["ls"], color=STYLE[g]["color"], marker=STYLE[g]["marker"],
                mfc=STYLE[g]["mfc"], mec=STYLE[g]["color"], ms=3.5, lw=1.4)
@@ -67,15 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     fig.text(0.5, 0.005, f"Points: yearly means of speeches; lines: centred {window}-year rolling means.",
              ha="center", va="bottom", fontsize=7, color="0.3")
-    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.05), ncol=3, fontsize=7.5, frameon=False)
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.05), ncol=3)
     fig.tight_layout(rect=(0, 0.13, 1, 1))
-    for ext, kw in (("pdf", {}), ("png", {"dpi": 150})):
-        target = dirs["figures"] / f"fig_ungdc.{ext}"
-        tmp = target.with_name(f".{target.name}.tmp.{ext}")
-        fig.savefig(tmp, **kw)
-        tmp.replace(target)
-    plt.close(fig)
-    log(f"fig_ungdc: wrote {dirs['figures'] / 'fig_ungdc.pdf'} and .png")
+    save(fig, "fig_ungdc")
     return 0
 
 
