@@ -2,8 +2,11 @@
 
 >>> from rhetoric.data import load_crisis, to_sentences, featurise   # doctest: +SKIP
 >>> docs = load_crisis(limit=50)                                      # doctest: +SKIP
->>> sents = to_sentences(docs)          # one row per sentence, offsets into docs.text
->>> X = featurise(sents["text"], split=False, n_jobs=-1, progress=True)
+>>> sents = to_sentences(docs)          # doctest: +SKIP
+>>> X = featurise(sents["text"], split=False, n_jobs=-1, progress=True)  # doctest: +SKIP
+
+``to_sentences`` gives one row per sentence with offsets into ``docs.text``; ``featurise``
+one row of features per sentence, cached on disk, on all cores.
 
 Loaders (:mod:`rhetoric.data.corpora`): :func:`load_crisis`, :func:`load_ungdc`,
 :func:`load_annotations`, :func:`iter_documents`. Sentences
