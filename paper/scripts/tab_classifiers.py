@@ -44,7 +44,7 @@ def render(summary) -> str:
     experiments = list(dict.fromkeys(e for e, _ in columns))
     spans = [(e, sum(1 for c in columns if c[0] == e)) for e in experiments]
 
-    lines = ["\\begin{tabular}{ll" + "c" * len(columns) + "}", "\\toprule"]
+    lines = ["\\begin{tabular}{@{}ll" + "c" * len(columns) + "@{}}", "\\toprule"]
     header = " & ".join(f"\\multicolumn{{{n}}}{{c}}{{{'Labels (sentences)' if e == 'labels' else e.capitalize() + ' (documents)' if e == 'actor' else e}}}"
                         for e, n in spans)
     lines.append(f" & & {header} \\\\")
@@ -80,15 +80,8 @@ def render(summary) -> str:
         lines.append("\\midrule")
         for f in base["features"].unique():
             lines.append(f"Extractor, no training & {feat_names.get(f, f)} & " + " & ".join(rows_for("none", f)) + " \\\\")
-    seeds = int(summary["seeds"].max())
-    folds = summary["folds"].max()
-    fold_text = f"{int(folds)} folds" if folds == folds else "the folds"
     lines += [
         "\\bottomrule",
-        f"\\multicolumn{{{2 + len(columns)}}}{{p{{0.95\\linewidth}}}}{{\\footnotesize Macro-F1 on held-out folds, "
-        f"mean over {seeds} seed{'s' if seeds > 1 else ''} $\\times$ {fold_text} $\\pm$ the half-width of its 95\\% "
-        "interval (corrected resampled $t$, Nadeau and Bengio 2003; folds without a positive item are left out). "
-        "Bold: the best trained model of each column.} \\\\",
         "\\end{tabular}",
         "",
     ]

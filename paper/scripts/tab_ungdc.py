@@ -5,7 +5,8 @@
 Reads ``build/data/ungdc_coefs.csv`` (written by ``compute_ungdc.py``) and writes
 ``tables/tab_ungdc.tex``: one column per outcome (percent of a speech's sentences), the
 coefficient with its country-clustered standard error below it, then N, countries, years
-and the fixed effects. A tabular only; the caption and label belong to ``paper.tex``.
+and the fixed effects. A tabular only; the caption (with the note: OLS, errors clustered
+by country, stars, only five treated countries) belongs to ``paper.tex``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def render(coefs) -> str:
     outcomes = [o for o in OUTCOMES if o in set(coefs["outcome"])]
     terms = list(dict.fromkeys(coefs["term"]))
     lines = [
-        "\\begin{tabular}{l" + "r" * len(outcomes) + "}",
+        "\\begin{tabular}{@{}l" + "r" * len(outcomes) + "@{}}",
         "\\toprule",
         " & " + " & ".join(OUTCOMES[o] for o in outcomes) + " \\\\",
         " & " + " & ".join("(\\% of sentences)" for _ in outcomes) + " \\\\",
@@ -55,10 +56,6 @@ def render(coefs) -> str:
         "Years & " + " & ".join(f"{int(first.loc[o, 'years'])}" for o in outcomes) + " \\\\",
         "$R^2$ & " + " & ".join(f"{first.loc[o, 'r2']:.2f}" for o in outcomes) + " \\\\",
         "\\bottomrule",
-        f"\\multicolumn{{{1 + len(outcomes)}}}{{p{{0.9\\linewidth}}}}{{\\footnotesize OLS; standard errors clustered by "
-        "country in parentheses; $^{*}\\,p<0.05$, $^{**}\\,p<0.01$, $^{***}\\,p<0.001$. The P5 and period main "
-        "effects are absorbed by the fixed effects. Only five countries are treated, so the clustered errors "
-        "of these terms are optimistic.} \\\\",
         "\\end{tabular}",
         "",
     ]
