@@ -7,8 +7,8 @@ class, value):
     the feature's mean among the items of each class (what the difference is);
 ``coef``
     the coefficient of a logistic regression on the standardised rhetoric features alone,
-    fitted on all items of the target (binary: for the positive class; otherwise one per
-    class) - the log-odds change per standard deviation, holding the others fixed;
+    fitted on all items of the target (binary: towards the positive class; otherwise one
+    per class) - the log-odds change per standard deviation, holding the others fixed;
 ``permutation_mean`` / ``permutation_std``
     the drop in macro-F1 of the run's own model on held-out folds when the feature is
     shuffled (only when the run's features are numeric-only: re-vectorising text for every
@@ -42,8 +42,9 @@ def class_profile(F: pd.DataFrame, target: Target, C: float, seed: int) -> pd.Da
         model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000, random_state=seed))
         model.fit(F.to_numpy(dtype=float), y)
         lr = model[-1]
-        if lr.coef_.shape[0] == 1:
-            pairs = [(lr.classes_[1], lr.coef_[0])]
+        if lr.coef_.shape[0] == 1:  # binary: coef_ favours classes_[1]; report it for the positive class
+            sign = 1.0 if target.positive is None or lr.classes_[1] == target.positive else -1.0
+            pairs = [(lr.classes_[1] if sign > 0 else lr.classes_[0], sign * lr.coef_[0])]
         else:
             pairs = list(zip(lr.classes_, lr.coef_))
         for cls, coef in pairs:

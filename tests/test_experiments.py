@@ -39,6 +39,8 @@ def _has_data() -> bool:
 
 
 needs_data = pytest.mark.skipif(not _has_data(), reason="the shared data is not there (set RHETORIC_DATA)")
+# small slices leave a class with fewer members than folds; the runs note it themselves
+pytestmark = pytest.mark.filterwarnings("ignore:The least populated class:UserWarning")
 
 # Small slices: seconds per run. Overrides common to every run, then per experiment.
 FAST = ["n_boot=50", "cv.n_splits=2"]
