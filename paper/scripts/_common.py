@@ -259,8 +259,9 @@ def crisis_sentences(small: bool, seed: int, threshold: float | None = None):
     log(f"crisis: {len(docs):,} documents; splitting into sentences")
     sents = to_sentences(docs[["doc_id", "actor", "date", "doc_type", "text"]])
     log(f"crisis: {len(sents):,} sentences; featurising (cached after the first run)")
-    feats = featurise(sents["text"], split=False, n_jobs=int(settings["n_jobs"]),
-                      progress=None if not small else False)
+    # the small slice is scored in this process: starting workers would take longer
+    n_jobs = int(settings["small"].get("n_jobs", 1) if small else settings["n_jobs"])
+    feats = featurise(sents["text"], split=False, n_jobs=n_jobs, progress=None if not small else False)
     out = sents.join(feats[list(CONSTRUCTS)])
     if threshold is not None:
         for c in CONSTRUCTS:

@@ -137,6 +137,9 @@ def numbers(sents, weekly, periods, occurrences, constructs, invasion, peak_min:
         values[f"TimeDocuments{ACTOR_MACRO[a]}"] = fmt(sents.loc[sents["actor"] == a, "doc_id"].nunique())
         values[f"TimeSentences{ACTOR_MACRO[a]}"] = fmt(int((sents["actor"] == a).sum()))
     p = periods.set_index(["actor", "period"])
+    for (a, period), row in p.iterrows():
+        values[f"TimeSentences{ACTOR_MACRO[a]}{period.title()}"] = fmt(int(row["sentences"]))
+        values[f"TimeDocuments{ACTOR_MACRO[a]}{period.title()}"] = fmt(int(row["documents"]))
     for c in constructs:
         for a in ACTORS:
             for period, word in (("before", "Before"), ("after", "After")):

@@ -56,7 +56,7 @@ def main() -> int:
     axes[0].set_yticklabels([f"{CONSTRUCT_LABEL[c]}\n({positives[c]} positive)" for c in CONSTRUCTS])
     axes[0].set_ylim(-0.6, len(CONSTRUCTS) - 0.4)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.55, -0.06))
+    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.55, -0.01))
     fig.subplots_adjust(bottom=0.27, wspace=0.12)
     save(fig, "fig_validation")
     log("fig_validation done")

@@ -71,7 +71,7 @@ def render(tidy, kappa) -> str:
     return "\n".join(lines) + "\n"
 
 
-def wrap(text: str, width: int = 100) -> str:
+def wrap(text: str, width: int = 96) -> str:
     """Break lines longer than ``width`` (a verbatim block does not wrap), continuing
     each under its own indentation plus four spaces."""
     import textwrap

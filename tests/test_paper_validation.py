@@ -1,0 +1,161 @@
+"""The paper's validation analysis: rules against the annotations, keyword and VADER
+baselines, bootstrap intervals, kappa read from the data README.
+
+The end-to-end test runs ``compute_validation.py --small`` into a temporary
+``RHETORIC_PAPER_OUT``, then the figure and table scripts (seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rhetoric.paths import data_root
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPTS = REPO / "paper" / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import compute_validation as cv  # noqa: E402
+
+needs_data = pytest.mark.skipif(
+    not (data_root(required=False) / "annotations" / "train.jsonl").is_file(),
+    reason="the shared data is not there (set RHETORIC_DATA)",
+)
+
+
+def paper_macros(*prefixes: str) -> set[str]:
+    """The number macros paper.tex uses that start with one of ``prefixes``."""
+    tex = (REPO / "paper" / "paper.tex").read_text(encoding="utf-8")
+    return {m for m in re.findall(r"\\([A-Z][A-Za-z]+)", tex) if m.startswith(prefixes)}
+
+
+README = """How the labels were made: ... On a separate held-out sample of 942 sentences from other
+documents, two independent passes agreed with Cohen's kappa 0.95 (threat), 0.90
+(conditionality), 0.90 (two_path) and 0.92 (commitment); disagreements ..."""
+
+
+def test_agreement_is_parsed_from_the_readme_sentence():
+    kappa, held_out = cv.parse_agreement(README)
+    assert kappa == {"threat": 0.95, "conditionality": 0.90, "two_path": 0.90, "commitment": 0.92}
+    assert held_out == 942
+
+
+def test_a_readme_without_every_kappa_is_an_error_naming_the_file():
+    broken = README.replace("0.92 (commitment)", "a high figure for commitment")
+    with pytest.raises(ValueError, match=r"notes\.md.*commitment"):
+        cv.parse_agreement(broken, "notes.md")
+    with pytest.raises(ValueError, match="kappa"):
+        cv.parse_agreement("no agreement figures here", "notes.md")
+
+
+@needs_data
+def test_the_real_readme_gives_four_kappas_between_zero_and_one():
+    kappa, held_out = cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
+    assert set(kappa) == set(cv.CONSTRUCTS)
+    assert all(0 < k <= 1 for k in kappa.values()) and held_out > 0
+
+
+def test_keywords_match_whole_words_only_and_count_each():
+    texts = ["There will be sanctions, and the costs will be high.", "We met today.",
+             "An iffy proposal, in order to talk.", "If they attack, unless they stop..."]
+    assert cv.keyword_counts(texts, "threat") == [2, 0, 0, 0]
+    assert cv.keyword_counts(texts, "conditionality") == [0, 0, 0, 2]  # not "iffy"
+    assert cv.keyword_counts(texts, "two_path") == [0, 0, 0, 0]  # not "order"
+    assert cv.keyword_counts(texts, "commitment") == [2, 0, 0, 0]
+    assert cv.keyword_counts(["Russia will RETALIATE."], "threat") == [1]  # case ignored
+
+
+def test_the_keyword_lists_shown_in_the_paper_come_from_the_patterns():
+    shown = cv.keyword_display("threat")
+    assert "sanction*" in shown and "cost(s)" in shown and "\\" not in shown
+    assert len(shown.split(", ")) == len(cv.KEYWORDS["threat"])
+
+
+def test_best_threshold_maximises_f1_and_prefers_the_lowest_tie():
+    y = [1, 1, 0, 0, 1]
+    score = [0.9, 0.5, 0.5, 0.1, 0.7]
+    t, f1 = cv.best_f1_threshold(y, score)
+    # >= 0.7 gives P 1, R 2/3 (F1 .8); >= 0.5 gives P 3/4, R 1 (F1 .857); >= 0.1 P 3/5 R 1 (.75)
+    assert t == 0.5 and f1 == pytest.approx(6 / 7)
+
+
+def test_prf_agrees_with_rhetoric_evaluate():
+    from rhetoric.evaluate import metrics
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    s = rng.random(200)
+    p, r, f = cv.prf(y, s >= 0.5)
+    ref = metrics(y.tolist(), s.tolist())
+    assert (p, r, f) == pytest.approx((ref["precision"], ref["recall"], ref["f1"]))
+
+
+def test_bootstrap_is_seeded_and_paired():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    a = y ^ (rng.random(300) < 0.1)   # a good predictor
+    b = y ^ (rng.random(300) < 0.4)   # a poor one
+    one = cv.bootstrap_prf(y, {"a": a, "b": b}, 200, seed=7)
+    two = cv.bootstrap_prf(y, {"a": a, "b": b}, 200, seed=7)
+    assert np.array_equal(one["a"], two["a"]) and one["a"].shape == (200, 3)
+    other = cv.bootstrap_prf(y, {"a": a}, 200, seed=8)
+    assert not np.array_equal(one["a"], other["a"])
+    # paired: the same resamples, so the good predictor wins in (nearly) every one
+    assert (one["a"][:, 2] > one["b"][:, 2]).mean() > 0.95
+
+
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("paper")
+    env = {**os.environ, "RHETORIC_PAPER_OUT": str(out), "RHETORIC_CACHE": str(out / "cache")}
+    for script in (["compute_validation.py", "--small"], ["fig_validation.py"], ["tab_validation.py"]):
+        proc = subprocess.run([sys.executable, str(SCRIPTS / script[0])] + script[1:], env=env, cwd=REPO,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{script[0]} failed:\n{proc.stdout}\n{proc.stderr}"
+    return out
+
+
+@needs_data
+def test_small_build_writes_every_number_the_paper_quotes(small_build):
+    numbers = json.loads((small_build / "build" / "numbers" / "validation.json").read_text())
+    missing = paper_macros("Val") - set(numbers)
+    assert not missing, f"paper.tex uses numbers validation.json lacks: {sorted(missing)}"
+    kappa, _ = cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
+    assert numbers["ValThreatKappa"] == f"{kappa['threat']:.2f}"
+
+
+@needs_data
+def test_small_build_metrics_are_sane(small_build):
+    tidy = pd.read_csv(small_build / "build" / "data" / "validation_metrics.csv")
+    assert set(tidy["construct"]) == set(cv.CONSTRUCTS)
+    assert set(tidy.loc[tidy["method"] == "vader", "construct"]) == {"threat"}
+    prf = tidy[tidy["metric"].isin(["precision", "recall", "f1"]) & (tidy["method"] != "rules_minus_keyword")]
+    assert prf[["estimate", "low", "high"]].stack().between(0, 1).all()
+    assert (prf["low"] <= prf["high"]).all()
+    # the rules' point estimates are what scoring the sample gives
+    sents = pd.read_csv(small_build / "build" / "data" / "validation_sentences.csv")
+    p, r, f = cv.prf(sents["threat"], sents["rules_threat"] >= 0.5)
+    rules = tidy[(tidy["construct"] == "threat") & (tidy["method"] == "rules")].set_index("metric")["estimate"]
+    assert (rules["precision"], rules["recall"], rules["f1"]) == pytest.approx((p, r, f))
+
+
+@needs_data
+def test_small_build_writes_figure_and_tables(small_build):
+    for ext in ("pdf", "png"):
+        path = small_build / "figures" / f"fig_validation.{ext}"
+        assert path.is_file() and path.stat().st_size > 10_000, path
+    table = (small_build / "tables" / "tab_validation.tex").read_text()
+    assert r"\toprule" in table and r"\bottomrule" in table and "VADER" in table
+    assert table.count(r"\addlinespace") == len(cv.CONSTRUCTS) - 1
+    example = (small_build / "tables" / "tab_validation_example.tex").read_text()
+    assert example.startswith(r"\begin{verbatim}") and "sigmoid(" in example
+    assert max(len(line) for line in example.splitlines()) <= 96
