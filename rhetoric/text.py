@@ -5,7 +5,7 @@ the length of the text, so a span found in the normalised text is the same span 
 the input. That is what lets every score point back at the words that produced it.
 
 >>> split_sentences("Mr. Smith met U.S. officials on Jan. 5. They spoke.")
-[(0, 38), (39, 51)]
+[(0, 39), (40, 51)]
 """
 
 from __future__ import annotations
@@ -59,39 +59,71 @@ def normalise(text: str) -> str:
     >>> len(normalise("a\\nb")) == len("a\\nb")
     True
     """
-    text = text.translate(_TRANSLATION)
+    # Most text is ASCII without tabs or Markdown: nothing to translate.
+    if not text.isascii() or "\r" in text or "\t" in text or "*" in text or "_" in text or "#" in text:
+        text = text.translate(_TRANSLATION)
     if "\n" in text:
         text = _SINGLE_NEWLINE.sub(" ", text)
     return text
 
 
-# Tokens that end in a full stop without ending a sentence. Lower-cased, without the
-# final stop. Titles, months, the common abbreviations of these corpora, and initials.
-ABBREVIATIONS = frozenset(
+# Tokens that end in a full stop without (necessarily) ending a sentence. Lower-cased,
+# without the final stop.
+#
+# Titles and Latin connectives never end a sentence ("Mr. Smith", "e.g. tariffs").
+TITLES = frozenset(
     """
-    mr mrs ms dr prof gen lt col maj capt sgt adm sen rep gov pres amb hon rev st jr sr
-    messrs mme mm h.e e.g i.e etc vs cf al approx no nos art para arts paras fig vol
+    mr mrs ms dr prof gen lt col maj capt sgt adm sen rep gov pres amb hon rev st messrs
+    mme mm h.e e.g i.e vs cf al
+    """.split()
+)
+# These abbreviate only before a number ("No. 2202", "Jan. 5", "para. 3"): "The answer
+# is no. We ..." ends a sentence.
+BEFORE_NUMBERS = frozenset(
+    """
+    no nos art arts para paras fig vol approx
     jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.s.a u.k u.n u.s.s.r e.u d.c p.m a.m n.y inc ltd co corp dept govt
+    """.split()
+)
+# These usually go on ("U.S. officials", "Acme Inc. said") but may end a sentence; they
+# end it when a word that typically opens a sentence follows ("... by the U.S. The").
+# Single capital letters (initials: "John F. Kennedy") are treated the same way.
+MAY_END = frozenset("u.s u.s.a u.k u.n u.s.s.r e.u d.c n.y inc ltd co corp dept govt jr sr".split())
+ABBREVIATIONS = TITLES | BEFORE_NUMBERS | MAY_END
+SENTENCE_OPENERS = frozenset(
+    """
+    the this that these those there we i it he she they you our my his her their its
+    in on at by for from with after before during since when while if as but and so yet
+    however moreover meanwhile today now then thus therefore also a an no yes what why
+    how who where let thank please
     """.split()
 )
 
 # A candidate boundary: terminal punctuation, optional closing quotes or brackets, then
 # white space. Whether it really is a boundary is decided in :func:`split_sentences`.
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n\s*\n")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z.]*)\.$")
+_WORD_AFTER = re.compile(r"[\"'(\[]*([A-Za-z]+)")
+# A "sentence" that is only a paragraph or list number ("19.", "(b)", "iv.") belongs to
+# what follows it (numbered paragraphs of UN records).
+_LIST_MARKER = re.compile(r"[(\[]?(?:\d{1,3}|x{0,3}(?:ix|iv|v?i{0,3})|[a-z])[.)\]]", re.IGNORECASE)
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the full stop at ``dot`` closes an abbreviation or an initial."""
+def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
+    """True when the full stop at ``dot`` closes an abbreviation or an initial, given
+    that the next word starts at ``nxt``."""
     m = _WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
     if m is None:
         return False
     word = m.group(1).lower()
-    if word in ABBREVIATIONS:
+    if word in TITLES:
         return True
-    # A single capital letter ("John F. Kennedy") is an initial.
-    return len(word) == 1 and text[m.start(1)].isupper()
+    if word in BEFORE_NUMBERS:
+        return nxt < len(text) and text[nxt].isdigit()
+    if word in MAY_END or (len(word) == 1 and text[m.start(1)].isupper()):
+        after = _WORD_AFTER.match(text, nxt)
+        return after is None or after.group(1).lower() not in SENTENCE_OPENERS
+    return False
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -99,18 +131,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
     Leading and trailing white space is left out of each span; empty sentences are
     dropped. A sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes) followed
-    by white space and a word that can start a sentence, or at a blank line.
+    by white space and a word that can start a sentence, or at a blank line. A full
+    stop after an abbreviation (:data:`ABBREVIATIONS`) or an initial, or after a
+    paragraph number, does not end one.
 
     >>> text = 'He said: "We will respond." Then he left.'
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['He said: "We will respond."', 'Then he left.']
+    >>> text = "The answer is no. Talks on Jan. 5 with U.S. officials failed."
+    >>> [text[s:e] for s, e in split_sentences(text)]
+    ['The answer is no.', 'Talks on Jan. 5 with U.S. officials failed.']
     """
     spans: list[tuple[int, int]] = []
     n = len(text)
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        if text[m.start()] not in "\n":
+        if text[m.start()] != "\n":
             # What follows must look like a new sentence: a capital, digit, quote or
             # bracket. "e.g. the" and "5 p.m. on" keep going.
             nxt = end
@@ -118,7 +155,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 nxt += 1
             if nxt < n and not (text[nxt].isupper() or text[nxt].isdigit() or text[nxt] in "\"'([-"):
                 continue
-            if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start()):
+            if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start(), nxt):
+                continue
+            if end - start <= 12 and _LIST_MARKER.fullmatch(text[start:end].strip()):
                 continue
         _append_span(text, start, end, spans)
         start = end
