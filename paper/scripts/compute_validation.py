@@ -287,7 +287,8 @@ def numbers(table, tidy, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
     for c in CONSTRUCTS:
         values[macro("val", c, "positives")] = fmt(int(table[c].sum()))
         values[macro("val", c, "kappa")] = fmt(kappa[c], 2)
-        values[macro("val", c, "keywords")] = keyword_display(c).replace("\\", "").replace("_", r"\_")
+        values[macro("val", c, "keywords")] = (keyword_display(c).replace("\\", "").replace("_", r"\_")
+                                               .replace("|", r"\textbar{}"))
     # how many constructs the rules beat the keyword count on F1, the interval of the
     # paired difference excluding zero (written as a word: the text says "in all four")
     diff = tidy[tidy["method"] == "rules_minus_keyword"]
