@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .lexicon import Rule, load
 
-__all__ = ["Match", "SentenceCues", "find_cues", "lowercase", "CUE_LEXICONS"]
+__all__ = ["Match", "SentenceCues", "find_cues", "is_question", "lowercase", "CUE_LEXICONS"]
 
 # The cue lexicons, by the feature name each one's count is reported under.
 CUE_LEXICONS = {
@@ -109,5 +109,13 @@ def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
         low = lowercase(sentence)
     matches = {feature: _matches(name, low) for feature, name in CUE_LEXICONS.items()}
     targets = _matches("targets", low)
-    question = bool(_QUESTION_END.search(sentence) or _JOURNALIST_TURN.match(sentence))
-    return SentenceCues(low=low, matches=matches, targets=targets, question=question)
+    return SentenceCues(low=low, matches=matches, targets=targets, question=is_question(sentence))
+
+
+def is_question(sentence: str) -> bool:
+    """True for a question or a journalist's turn (see :data:`_QUESTION_END`).
+
+    >>> is_question("Will you respond?"), is_question("Q: And sanctions"), is_question("We act.")
+    (True, True, False)
+    """
+    return bool(_QUESTION_END.search(sentence) or _JOURNALIST_TURN.match(sentence))

@@ -37,7 +37,7 @@ from pathlib import Path
 from re import _constants as _sre
 from re import _parser as _sre_parse
 
-__all__ = ["Rule", "Lexicon", "LexiconError", "load", "lexicon_dir", "may_match"]
+__all__ = ["Rule", "Lexicon", "LexiconError", "load", "lexicon_dir", "may_match", "any_match"]
 
 _COLUMNS = ("rule", "weight", "flags", "pattern", "reason")
 
@@ -372,7 +372,8 @@ def _word_cost(word: str) -> float:
 
 
 def _substring_cost(sub: str) -> float:
-    return 10.0 + 40.0 / len(sub)
+    # Short ones ("ing") are in most sentences.
+    return 10.0 + 40.0 / len(sub) + (200.0 if len(sub) <= 3 else 0.0)
 
 
 class _Anchor:
@@ -389,14 +390,6 @@ class _Anchor:
 
     def __or__(self, other: "_Anchor") -> "_Anchor":
         return _Anchor(self.words | other.words, self.substrings | other.substrings)
-
-
-def _better(a: _Anchor | None, b: _Anchor | None) -> _Anchor | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return b if b.cost < a.cost else a
 
 
 def _string_anchor(strings, word_before: bool, word_after: bool) -> _Anchor | None:
@@ -421,13 +414,11 @@ def _string_anchor(strings, word_before: bool, word_after: bool) -> _Anchor | No
     return _Anchor(words, substrings)
 
 
-def _seq_anchor(items, word_before: bool, word_after: bool) -> _Anchor | None:
-    """The cheapest anchor of a sequence: from a run of parts with few strings, or from
-    one part of it (recursively)."""
+def _seq_anchors(items, word_before: bool, word_after: bool) -> list[_Anchor]:
+    """Anchors of a sequence: every match of it contains one of each anchor's words or
+    substrings. From each run of parts with few strings, and from each part alone."""
     items = _merge_literals(items)
     n = len(items)
-    if n == 0:
-        return None
     edges = [_edge(op, av) for op, av in items]
     # before[i]: a non-word character (or the edge of the text) precedes item i.
     before = [word_before] * n
@@ -439,10 +430,10 @@ def _seq_anchor(items, word_before: bool, word_after: bool) -> _Anchor | None:
         empty, first, _ = edges[i + 1]
         after[i] = first and (after[i + 1] if empty else True)
     strings = [_strings(op, av) for op, av in items]
-    best: _Anchor | None = None
+    found: list[_Anchor] = []
     for a in range(n):
         if strings[a] is None:
-            best = _better(best, _item_anchor(*items[a], before[a], after[a]))
+            found += _item_anchors(*items[a], before[a], after[a])
             continue
         product = {""}
         for b in range(a, n):
@@ -451,45 +442,65 @@ def _seq_anchor(items, word_before: bool, word_after: bool) -> _Anchor | None:
             product = {x + y for x in product for y in strings[b]}
             if len(product) > _MAX_STRINGS:
                 break
-            best = _better(best, _string_anchor(product, before[a], after[b]))
-    return best
+            anchor = _string_anchor(product, before[a], after[b])
+            if anchor is not None:
+                found.append(anchor)
+    return found
 
 
-def _item_anchor(op, av, word_before: bool, word_after: bool) -> _Anchor | None:
+def _item_anchors(op, av, word_before: bool, word_after: bool) -> list[_Anchor]:
     if op is _sre.SUBPATTERN:
-        return _seq_anchor(_check_group(av), word_before, word_after)
+        return _seq_anchors(_check_group(av), word_before, word_after)
     if op is _sre.ATOMIC_GROUP:
-        return _seq_anchor(av.data, word_before, word_after)
+        return _seq_anchors(av.data, word_before, word_after)
     if op is _sre.BRANCH:
-        found = _Anchor()
+        # One of the branches matches: the union of one anchor from each.
+        union = _Anchor()
         for branch in av[1]:
-            part = _seq_anchor(branch.data, word_before, word_after)
-            if part is None:
-                return None
-            found = found | part
-        return found
+            parts = _seq_anchors(branch.data, word_before, word_after)
+            if not parts:
+                return []
+            union = union | min(parts, key=_cost)
+        return [union]
     if op in _REPEATS and av[0] >= 1:
         lo, hi, p = av
         if hi == 1:
-            return _seq_anchor(p.data, word_before, word_after)
+            return _seq_anchors(p.data, word_before, word_after)
         # Later repetitions follow (precede) the previous one.
         _, first, last = _seq_edge(p.data)
-        return _seq_anchor(p.data, word_before and last, word_after and first)
-    return None
+        return _seq_anchors(p.data, word_before and last, word_after and first)
+    return []
 
 
-def _anchor(pattern: str) -> _Anchor | None:
-    """The anchor of a rule's pattern (matched between non-word characters), or None
-    when every text must be scanned for it."""
+def _cost(anchor: _Anchor) -> float:
+    return anchor.cost
+
+
+_MAX_ANCHORS = 3  # anchors checked per rule: the rule runs only when all are present
+
+
+def _anchors(pattern: str) -> list[_Anchor]:
+    """Up to three anchors of a rule's pattern (matched between non-word characters),
+    cheapest first and sharing no word, the second and third of words only; empty
+    when every text must be scanned."""
     parsed = _PARSED.get(pattern) or _sre_parse.parse(pattern)
     if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE:
-        return None
+        return []
     try:
-        return _seq_anchor(parsed.data, True, True)
+        found = sorted(_seq_anchors(parsed.data, True, True), key=_cost)
     except (_Unsupported, RecursionError):
-        return None
+        return []
     finally:
         _memo.clear()
+    chosen: list[_Anchor] = []
+    for anchor in found:
+        if len(chosen) == _MAX_ANCHORS:
+            break
+        if chosen and anchor.substrings:
+            continue  # a further anchor must be cheap to test: words only
+        if all(anchor.words.isdisjoint(c.words) and anchor.substrings.isdisjoint(c.substrings) for c in chosen):
+            chosen.append(anchor)
+    return chosen
 
 
 # The lexicons' pattern trees, parsed once when the files are read.
@@ -544,27 +555,47 @@ class _Registry:
     lexicon each one calls for: one lookup per text serves all lexicons."""
 
     def __init__(self):
-        self.by_word: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        self.by_substring: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        self.ascii_words: dict[bytes, str] = {}
+        # First (cheapest) anchor -> the rules to consider, as (lexicon id, rule index).
+        self.by_word: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.by_substring: dict[str, tuple[tuple[int, int], ...]] = {}
+        # (lexicon id, rule index) -> its other anchors' words: one of each must be in
+        # the text too.
+        self.more: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
+        self.more_keys: frozenset[tuple[int, int]] = frozenset()
+        self.words: frozenset[str] = frozenset()  # every anchor word, first or other
         self.ascii_keys: frozenset[bytes] = frozenset()
-        self.words: frozenset[str] = frozenset()
+        self.by_ascii_word: dict[bytes, tuple[tuple[int, int], ...]] = {}
+        self.ascii_more: dict[tuple[int, int], tuple[frozenset[bytes], ...]] = {}
         self.substrings: tuple[str, ...] = ()
         self.always_run = False  # some lexicon has a rule without anchor
         self.count = 0
 
-    def add(self, by_word, by_substring, always) -> int:
-        """Register one lexicon's index; return its id."""
+    def add(self, anchors: list[list[_Anchor]]) -> int:
+        """Register one lexicon's rules' anchors (``anchors[i]`` for rule ``i``)."""
         lexicon_id = self.count
-        for word, rules in by_word.items():
-            self.by_word.setdefault(word, []).append((lexicon_id, rules))
-        for sub, rules in by_substring.items():
-            self.by_substring.setdefault(sub, []).append((lexicon_id, rules))
-        self.words = frozenset(self.by_word)
-        self.ascii_words = {w.encode("ascii"): w for w in self.words if w.isascii()}
-        self.ascii_keys = frozenset(self.ascii_words)
-        self.substrings = tuple(sorted(self.by_substring))
-        self.always_run = self.always_run or bool(always)
+        words, subs = set(self.words), set(self.substrings)
+        for i, found in enumerate(anchors):
+            if not found:
+                self.always_run = True
+                continue
+            pair = (lexicon_id, i)
+            for w in found[0].words:
+                self.by_word[w] = self.by_word.get(w, ()) + (pair,)
+            for sub in found[0].substrings:
+                self.by_substring[sub] = self.by_substring.get(sub, ()) + (pair,)
+            if len(found) > 1:
+                self.more[pair] = tuple(a.words for a in found[1:])
+            for a in found:
+                words |= a.words
+                subs |= a.substrings
+        self.more_keys = frozenset(self.more)
+        self.words = frozenset(words)
+        # The same, keyed by bytes, for ASCII text (most text: one C-level split).
+        self.ascii_keys = frozenset(w.encode("ascii") for w in self.words if w.isascii())
+        self.by_ascii_word = {w.encode("ascii"): v for w, v in self.by_word.items() if w.isascii()}
+        self.ascii_more = {k: tuple(frozenset(w.encode("ascii") for w in ws if w.isascii()) for ws in v)
+                           for k, v in self.more.items()}
+        self.substrings = tuple(sorted(subs))
         self.count += 1
         return lexicon_id
 
@@ -573,42 +604,62 @@ _REGISTRY = _Registry()
 # ASCII bytes: word characters (as ``\w`` defines them) stay, everything else is a space.
 _ASCII_WORDS = bytes(b if _is_word(chr(b)) else 32 for b in range(128)) + b" " * 128
 _NO_CANDIDATES: dict[int, tuple[int, ...]] = {}
-# (text, lexicons registered, {lexicon id: indices of its rules whose anchor is in text})
+# (text, lexicons registered, {lexicon id: indices of its rules whose anchors are in text})
 _text_memo: tuple = (None, -1, _NO_CANDIDATES)
 
 
 def _anchored_rules(text: str) -> dict[int, tuple[int, ...]]:
-    """For each registered lexicon with an anchor in ``text``: its rules to run."""
+    """For each registered lexicon with a rule whose anchors are all in ``text``: the
+    indices of those rules, in order."""
     global _text_memo
     memo = _text_memo
     reg = _REGISTRY
     if memo[0] is text and memo[1] == reg.count:
         return memo[2]
     if text.isascii():
-        found = reg.ascii_keys.intersection(text.encode().translate(_ASCII_WORDS).split())
-        words = [reg.ascii_words[b] for b in found] if found else ()
+        words = reg.ascii_keys.intersection(text.encode().translate(_ASCII_WORDS).split())
+        by_word, more = reg.by_ascii_word, reg.ascii_more
     else:
         words = reg.words.intersection(_WORD_RUN.findall(text))
-    subs = [sub for sub in reg.substrings if sub in text] if reg.substrings else ()
-    if not words and not subs:
-        result = _NO_CANDIDATES
-    else:
-        acc: dict[int, set[int]] = {}
-        for w in words:
-            for lexicon_id, rules in reg.by_word[w]:
-                if lexicon_id in acc:
-                    acc[lexicon_id].update(rules)
+        by_word, more = reg.by_word, reg.more
+    pairs: set[tuple[int, int]] = set()
+    for w in words:
+        if w in by_word:
+            pairs.update(by_word[w])
+    if reg.substrings:
+        for sub in reg.substrings:
+            if sub in text:
+                pairs.update(reg.by_substring.get(sub, ()))
+    result = _NO_CANDIDATES
+    if pairs:
+        for pair in reg.more_keys.intersection(pairs):
+            for other in more[pair]:
+                if other.isdisjoint(words):
+                    pairs.discard(pair)
+                    break
+        if pairs:
+            grouped: dict[int, list[int]] = {}
+            for lexicon_id, i in sorted(pairs):
+                if lexicon_id in grouped:
+                    grouped[lexicon_id].append(i)
                 else:
-                    acc[lexicon_id] = set(rules)
-        for sub in subs:
-            for lexicon_id, rules in reg.by_substring[sub]:
-                if lexicon_id in acc:
-                    acc[lexicon_id].update(rules)
-                else:
-                    acc[lexicon_id] = set(rules)
-        result = {k: tuple(sorted(v)) for k, v in acc.items()}
+                    grouped[lexicon_id] = [i]
+            result = {k: tuple(v) for k, v in grouped.items()}
     _text_memo = (text, reg.count, result)
     return result
+
+
+def any_match(lexicons, text: str) -> bool:
+    """``any(lex.search(text) for lex in lexicons)``, asking only the lexicons with an
+    anchor in ``text``."""
+    anchored = _anchored_rules(text)
+    if not anchored and not _REGISTRY.always_run:
+        return False
+    for lex in lexicons:
+        f = lex._filter
+        if (f.id in anchored or f.always) and lex.search(text):
+            return True
+    return False
 
 
 def may_match(text: str) -> bool:
@@ -628,27 +679,19 @@ class _Prefilter:
     def __init__(self, rules: tuple[Rule, ...], path: str):
         self.rules = rules
         self.path = path
-        by_word: dict[str, tuple[int, ...]] = {}
-        by_substring: dict[str, tuple[int, ...]] = {}
-        always: list[int] = []
         self.may_be_empty = False
-        for i, rule in enumerate(rules):
+        anchors = []
+        for rule in rules:
             parsed = _PARSED.get(rule.pattern) or _sre_parse.parse(rule.pattern)
             if parsed.getwidth()[0] == 0:
                 self.may_be_empty = True
-            anchor = _anchor(rule.pattern)
-            if anchor is None:
-                always.append(i)
-                continue
-            for w in anchor.words:
-                by_word[w] = by_word.get(w, ()) + (i,)
-            for sub in anchor.substrings:
-                by_substring[sub] = by_substring.get(sub, ()) + (i,)
-        self.always = tuple(always)
+            anchors.append(_anchors(rule.pattern))
+        self.anchors = anchors
+        self.always = tuple(i for i, found in enumerate(anchors) if not found)
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
         self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
         self.full: re.Pattern[str] | None = None
-        self.id = _REGISTRY.add(by_word, by_substring, always)
+        self.id = _REGISTRY.add(anchors)
 
     def full_regex(self) -> re.Pattern[str]:
         if self.full is None:
@@ -684,7 +727,7 @@ class _Prefilter:
 
     def scan(self, text: str) -> list[tuple[Rule, int, int]]:
         """``(rule, start, end)`` of every match, as the full alternation finds them."""
-        idx = self.candidates(text)
+        idx = _anchored_rules(text).get(self.id, ()) if not self.always else self.candidates(text)
         if not idx:
             return []
         rules = self.rules

@@ -30,8 +30,8 @@ from functools import lru_cache
 
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
-from .cues import CUE_LEXICONS, find_cues, lowercase
-from .lexicon import load
+from .cues import CUE_LEXICONS, find_cues, is_question, lowercase
+from .lexicon import any_match, load
 from .text import normalise, split_sentences
 
 __all__ = [
@@ -97,27 +97,30 @@ class SentenceScore:
         return BIASES[construct] + sum(e.weight for e in self.evidence if e.construct == construct)
 
 
-# Fast path: a sentence that matches no construct lexicon has empty evidence; checking
-# that with one combined pattern first is what makes cue-less sentences cheap.
 @lru_cache(maxsize=None)
 def _construct_lexicons():
     return tuple(load(n) for n in ("threat", "conditionality", "two_path", "commitment"))
 
 
-def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
-    """Score one sentence (no splitting). ``offset`` shifts the evidence spans, for
-    sentences cut from a longer text. The sentence should be :func:`normalise`\\ d."""
-    low = lowercase(sentence)
-    cues = find_cues(sentence, low)
-    ev_threat: list[Evidence] = []
-    ev_cond: list[Evidence] = []
-    ev_two: list[Evidence] = []
-    ev_commit: list[Evidence] = []
-    if any(lex.search(low) for lex in _construct_lexicons()):
-        ev_threat = threat.evidence(sentence, cues, offset)
-        ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
-        ev_two = conditionality.two_path_evidence(sentence, cues, offset)
-        ev_commit = commitment.evidence(sentence, cues, offset)
+@lru_cache(maxsize=None)
+def _all_lexicons():
+    """Every lexicon a sentence's scores depend on. Loading them registers their anchor
+    words, so that ``may_match`` can vouch that none of them matches."""
+    counts = {f: 0 for f in CUE_LEXICONS}
+    counts["questions"] = 0
+    for g in target_groups():
+        counts[f"target_{g}"] = 0
+    _cue_count_template.update(counts)
+    return _construct_lexicons() + tuple(load(n) for n in CUE_LEXICONS.values()) + (load("targets"),)
+
+
+# The cue counts of a sentence without cues, in output order (filled with _all_lexicons).
+_cue_count_template: dict[str, int] = {}
+# (biases, scores) of a sentence without evidence: recomputed if a bias is changed.
+_no_evidence: tuple = ((), {})
+
+
+def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
     logits = {
         "threat": threat.BIAS + sum(e.weight for e in ev_threat),
         "conditionality": conditionality.BIAS + sum(e.weight for e in ev_cond),
@@ -129,6 +132,40 @@ def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
     # CONDITIONALITY = 1).
     if scores["two_path"] > scores["conditionality"]:
         scores["conditionality"] = scores["two_path"]
+    return scores
+
+
+def _scores_without_evidence() -> dict[str, float]:
+    global _no_evidence
+    biases = (threat.BIAS, conditionality.BIAS, conditionality.TWO_PATH_BIAS, commitment.BIAS)
+    if _no_evidence[0] != biases:
+        _no_evidence = (biases, _scores([], [], [], []))
+    return _no_evidence[1]
+
+
+def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
+    """Score one sentence (no splitting). ``offset`` shifts the evidence spans, for
+    sentences cut from a longer text. The sentence should be :func:`normalise`\\ d."""
+    low = lowercase(sentence)
+    lexicons = _all_lexicons()
+    if not any_match(lexicons, low):
+        # Most sentences: no lexicon matches (most hold none of their words), so there
+        # is no cue and no evidence; only the question flag is left to find.
+        counts = _cue_count_template.copy()
+        if is_question(sentence):
+            counts["questions"] = 1
+        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [], counts)
+    cues = find_cues(sentence, low)
+    ev_threat: list[Evidence] = []
+    ev_cond: list[Evidence] = []
+    ev_two: list[Evidence] = []
+    ev_commit: list[Evidence] = []
+    if any(lex.search(low) for lex in _construct_lexicons()):
+        ev_threat = threat.evidence(sentence, cues, offset)
+        ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
+        ev_two = conditionality.two_path_evidence(sentence, cues, offset)
+        ev_commit = commitment.evidence(sentence, cues, offset)
+    scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
     counts = {f: cues.count(f) for f in CUE_LEXICONS}
     counts["questions"] = int(cues.question)
     for g in target_groups():
@@ -177,20 +214,41 @@ class TextScore:
         return explain_text(self, color=False)
 
 
+@lru_cache(maxsize=None)
+def _aggregate_keys() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    counts = CUE_FEATURES + tuple(f"target_{g}" for g in target_groups())
+    return counts, tuple(f"{c}_share" for c in CONSTRUCTS), tuple(f"{c}_mean" for c in CONSTRUCTS)
+
+
 def _aggregate(sents: list[SentenceScore]) -> dict[str, float]:
-    feats: dict[str, float] = {}
+    count_keys, share_keys, mean_keys = _aggregate_keys()
     n = len(sents)
-    for c in CONSTRUCTS:
-        feats[c] = max((s.scores[c] for s in sents), default=0.0)
-    for f in CUE_FEATURES:
-        feats[f] = sum(s.cues[f] for s in sents)
-    for g in target_groups():
-        feats[f"target_{g}"] = sum(s.cues[f"target_{g}"] for s in sents)
+    if n == 1:
+        # The common case (one sentence per row) without the loops. Same arithmetic as
+        # below: max of one value, 0 + value, divided by 1.
+        sent = sents[0]
+        scores = sent.scores
+        feats: dict[str, float] = {c: scores[c] for c in CONSTRUCTS}
+        cues = sent.cues
+        for f in count_keys:
+            feats[f] = cues[f]
+        feats["n_sentences"] = 1
+        for c, key in zip(CONSTRUCTS, share_keys):
+            feats[key] = (scores[c] >= THRESHOLD) / 1
+        for c, key in zip(CONSTRUCTS, mean_keys):
+            feats[key] = sum((scores[c],)) / 1
+        return feats
+    all_scores = [s.scores for s in sents]
+    values = {c: [sc[c] for sc in all_scores] for c in CONSTRUCTS}
+    feats = {c: max(values[c], default=0.0) for c in CONSTRUCTS}
+    all_cues = [s.cues for s in sents]
+    for f in count_keys:
+        feats[f] = sum([cues[f] for cues in all_cues])
     feats["n_sentences"] = n
-    for c in CONSTRUCTS:
-        feats[f"{c}_share"] = (sum(s.scores[c] >= THRESHOLD for s in sents) / n) if n else 0.0
-    for c in CONSTRUCTS:
-        feats[f"{c}_mean"] = (sum(s.scores[c] for s in sents) / n) if n else 0.0
+    for c, key in zip(CONSTRUCTS, share_keys):
+        feats[key] = (sum([v >= THRESHOLD for v in values[c]]) / n) if n else 0.0
+    for c, key in zip(CONSTRUCTS, mean_keys):
+        feats[key] = (sum(values[c]) / n) if n else 0.0
     return feats
 
 
