@@ -16,6 +16,12 @@ Steps, each printed with its time:
 ``--small`` runs every compute script on its small slice (seconds; what the tests use);
 ``--only NAME`` (repeatable, or comma-separated) runs the scripts of those analyses only
 and still merges every numbers file present; ``--no-pdf`` stops before LaTeX.
+
+A compute script is skipped ("up to date") when nothing it could depend on has changed
+since its last successful run into the same output folder: its own source, the shared
+``paper/scripts/_*.py``, ``paper/config.yaml``, the package (``rhetoric/``, code and
+lexicons), ``experiments/`` and ``configs/``, ``pyproject.toml``, the data files (size and
+modification time) and ``--small``. ``--force`` runs everything again.
 ``RHETORIC_PAPER_OUT=<dir>`` sends every output to ``<dir>`` instead of ``paper/``.
 
 A failing script is reported and the figures and tables of its analysis are skipped; the
@@ -83,6 +89,50 @@ def select(found: dict[str, list[Path]], only: list[str] | None) -> dict[str, li
 
 
 # ---------------------------------------------------------------- running them
+
+# ---------------------------------------------------------------- up to date?
+
+#: what every compute script may read, besides its own source and the data
+DEPENDENCIES = ("paper/scripts/_*.py", "paper/config.yaml", "rhetoric/**/*.py", "rhetoric/lexicons/*",
+                "experiments/**/*.py", "configs/**/*.yaml", "pyproject.toml")
+
+
+def input_digest(script: Path, small: bool) -> str:
+    """A hash of everything ``script`` could depend on (see the module docstring)."""
+    import hashlib
+
+    h = hashlib.sha256(f"small={small}\0".encode())
+    files = {script.resolve()}
+    for pattern in DEPENDENCIES:
+        files.update(p.resolve() for p in REPO.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
+        data = path.read_bytes()
+        h.update(f"{path.relative_to(REPO)}\0{len(data)}\0".encode())
+        h.update(data)
+    try:
+        from rhetoric.paths import data_root
+
+        root = data_root(required=False)
+    except ImportError:  # the package is not installed: always run
+        return ""
+    h.update(f"data={root}\0".encode())
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            st = path.stat()
+            h.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def stamp_path(out: Path, script: Path) -> Path:
+    return out / "build" / "stamps" / f"{script.stem}.sha256"
+
+
+def up_to_date(out: Path, script: Path, digest: str) -> bool:
+    """The last successful run had the same inputs, and its numbers are still there."""
+    stamp = stamp_path(out, script)
+    numbers = out / "build" / "numbers" / f"{script.stem.split('_', 1)[1]}.json"
+    return bool(digest) and stamp.is_file() and numbers.is_file() and stamp.read_text().strip() == digest
+
 
 def run_script(script: Path, small: bool) -> tuple[bool, float]:
     """Run one script (from the repository root, so the featurisation cache is shared)."""
@@ -220,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this analysis's scripts (repeatable or comma-separated)")
     parser.add_argument("--no-pdf", action="store_true", help="stop before LaTeX")
+    parser.add_argument("--force", action="store_true", help="run every compute script, even when up to date")
     parser.add_argument("--list", action="store_true", help="list the scripts that would run, and stop")
     args = parser.parse_args(argv)
     only = sorted({n.strip() for item in args.only or [] for n in item.split(",") if n.strip()}) or None
@@ -241,8 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     times: list[tuple[str, float, bool]] = []
     failed_analyses: set[str] = set()
     for script in found["compute"]:
+        digest = input_digest(script, args.small)
+        if not args.force and up_to_date(out, script, digest):
+            say(f"skip  {script.name}: up to date (inputs unchanged since its last run; --force runs it)")
+            times.append((script.name + " (up to date)", 0.0, True))
+            continue
+        stamp = stamp_path(out, script)
+        stamp.unlink(missing_ok=True)
         ok, took = run_script(script, args.small)
         times.append((script.name, took, ok))
+        if ok and digest:
+            write_whole(digest + "\n", stamp)
         if not ok:
             failed_analyses.add(analysis_of(script, analyses))
     for kind in ("fig", "tab"):
@@ -267,11 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         pdf_ok = build_pdf(out)
         times.append(("paper.pdf", time.perf_counter() - t0, pdf_ok))
 
-    print("\nstep                              seconds  status")
+    print("\nstep                                      seconds  status")
     for name, took, ok in times:
-        print(f"{name:<34}{took:8.1f}  {'ok' if ok else 'FAILED'}")
+        print(f"{name:<42}{took:8.1f}  {'ok' if ok else 'FAILED'}")
     total = time.perf_counter() - _T0
-    print(f"{'total':<34}{total:8.1f}")
+    print(f"{'total':<42}{total:8.1f}")
     failures = [n for n, _, ok in times if not ok]
     if failures:
         print(f"\nfailed: {', '.join(failures)}", file=sys.stderr)

@@ -98,6 +98,21 @@ def test_bad_numbers_are_errors_naming_the_file(tmp_path, values, message):
         build.merge_numbers(folder, tmp_path / "absent.tex")
 
 
+def test_a_compute_step_is_up_to_date_only_with_the_same_inputs_and_its_numbers(tmp_path):
+    script = build.SCRIPTS / "compute_validation.py"
+    digest = build.input_digest(script, small=True)
+    assert digest == build.input_digest(script, small=True)
+    assert digest != build.input_digest(script, small=False)
+    assert digest != build.input_digest(build.SCRIPTS / "compute_timeline.py", small=True)
+    assert not build.up_to_date(tmp_path, script, digest)  # never ran
+    build.write_whole(digest + "\n", build.stamp_path(tmp_path, script))
+    assert not build.up_to_date(tmp_path, script, digest)  # its numbers are gone
+    (tmp_path / "build" / "numbers").mkdir(parents=True)
+    (tmp_path / "build" / "numbers" / "validation.json").write_text("{}")
+    assert build.up_to_date(tmp_path, script, digest)
+    assert not build.up_to_date(tmp_path, script, "another digest")
+
+
 def test_unknown_only_name_exits_with_the_list():
     proc = subprocess.run([sys.executable, str(PAPER / "build.py"), "--only", "nope", "--list"],
                           capture_output=True, text=True, cwd=REPO)
