@@ -245,17 +245,19 @@ def crisis_documents(small: bool, seed: int, settings: dict | None = None):
     return sample.reset_index(drop=True)
 
 
-def crisis_sentences(small: bool, seed: int, threshold: float | None = None):
+def crisis_sentences(small: bool, seed: int, threshold: float | None = None, docs=None):
     """One row per crisis sentence: doc_id, sent_index, actor, date, text and the
     construct scores, featurised with ``split=False`` (cached: the second analysis that
     asks reads the scores back). With ``threshold``, adds ``<construct>_on`` (0/1).
+    ``docs``: the documents from :func:`crisis_documents`, if the caller has them already.
     """
     from rhetoric import CONSTRUCTS
     from rhetoric.data import featurise, to_sentences
 
     _, settings = section("crisis", {"n_jobs": -1, "invasion": "2022-02-24",
                                      "small": {"docs_per_actor_period": 6, "max_chars": 3000}})
-    docs = crisis_documents(small, seed, settings)
+    if docs is None:
+        docs = crisis_documents(small, seed, settings)
     log(f"crisis: {len(docs):,} documents; splitting into sentences")
     sents = to_sentences(docs[["doc_id", "actor", "date", "doc_type", "text"]])
     log(f"crisis: {len(sents):,} sentences; featurising (cached after the first run)")

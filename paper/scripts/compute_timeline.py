@@ -178,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     constructs = list(settings["constructs"])
     dirs = out_dirs()
 
-    sents = crisis_sentences(args.small, seed, threshold=float(settings["threshold"]))
+    docs = crisis_documents(args.small, seed)
+    sents = crisis_sentences(args.small, seed, threshold=float(settings["threshold"]), docs=docs)
     weekly = weekly_shares(sents, constructs, settings["start"], settings["end"])
     periods = period_shares(sents, constructs, settings["invasion"])
     log(f"weekly shares: {weekly['week'].nunique()} weeks x {len(ACTORS)} actors")
 
-    docs = crisis_documents(args.small, seed)
     occurrences = swift_severe(docs, int(settings["swift_severe_gap"]))
     log(f"'swift and severe': {len(occurrences)} occurrences in {occurrences['doc_id'].nunique()} documents")
 
