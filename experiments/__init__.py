@@ -20,5 +20,7 @@ Modules, one job each:
 ``writing``
     outputs written whole or not at all;
 ``runner``
-    one run, from a composed config to the files in its output folder.
+    one run, from a composed config to the files in its output folder;
+``train`` / ``collect``
+    the two scripts (see ``experiments/README.md``).
 """
