@@ -30,7 +30,7 @@ needs_data = pytest.mark.skipif(
 
 PAPER_KEYS = {
     "ScaleSentences", "ScaleWords", "ScaleCores", "ScaleSerialRate", "ScaleVaderRate",
-    "ScaleVaderRatioSerial", "ScaleRateWorkersOne", "ScaleRateWorkersTwo",
+    "ScaleVaderRatioSerial", "ScaleVaderRatioSerialCPU", "ScaleRateWorkersOne", "ScaleRateWorkersTwo",
     "ScaleVaderRatioWorkersOne", "ScaleVaderRatioWorkersTwo", "ScaleSpeedupMaxWorkers",
 }
 
@@ -44,13 +44,27 @@ def test_summary_takes_median_over_rounds_and_ratio_against_vader():
             {"engine": "rhetoric", "backend": "processes", "workers": 2, "round": rnd, "seconds": two},
         ]
     runs = pd.DataFrame(rows).assign(sentences=600, words=6000)
-    summary = compute_scale.summarise(runs, {2: 0.5}).set_index(["engine", "backend", "workers"])
+    summary = compute_scale.summarise(runs.assign(cpu_seconds=runs["seconds"] / 2), {2: 0.5}).set_index(["engine", "backend", "workers"])
     # medians: vader 2, serial 6, two workers 3 (the 100 s outlier round does not count)
     assert summary.loc[("rhetoric", "processes", 2), "seconds"] == 3.0
     assert summary.loc[("rhetoric", "processes", 2), "sentences_per_s"] == 200.0
     assert summary.loc[("rhetoric", "serial", 1), "vader_time_ratio"] == pytest.approx(2 / 6)
     assert summary.loc[("vader", "serial", 1), "vader_time_ratio"] == 1.0
+    assert summary.loc[("rhetoric", "serial", 1), "vader_cpu_ratio"] == pytest.approx(1 / 3)
     assert summary.loc[("rhetoric", "processes", 2), "pool_start_s"] == 0.5
+
+
+def test_whole_process_benchmark_numbers_are_read_from_its_json():
+    bench = {
+        "sentences": 25000, "repeats": 3,
+        "ratio_vader_over_rhetoric_wall": 0.636, "ratio_vader_over_rhetoric_cpu": 0.658,
+        "results": {name: {"sentences_per_s_cpu": rate, "peak_rss_mb": 19.7}
+                    for name, rate in (("rhetoric", 9541.3), ("vader", 14493.4))},
+    }
+    nums = compute_scale.bench_numbers(bench)
+    assert nums["ScaleBenchRatioCPU"] == "0.66" and nums["ScaleBenchSentences"] == "25,000"
+    assert nums["ScaleBenchRhetoricRateCPU"] == "9,541"
+    assert compute_scale.bench_numbers({"sentences": 10, "repeats": 1}) == {}  # all or nothing
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,8 @@ DEFAULTS = {
     "repeats": 3,
     "docs_per_corpus": 400,  # documents drawn per corpus before sentences are drawn
     "bench_timeout_s": 900,
+    "bench_args": ["--repeats", "3"],  # passed to bench/bench_vader.py (its own --sentences default)
+    "bench_small": False,
     "small": {"sentences": 400, "repeats": 1, "docs_per_corpus": 40, "ungdc_limit": 300},
 }
 
@@ -130,13 +132,16 @@ def time_engines(engines: dict, repeats: int, n: int, words: int):
     for r in range(repeats):
         for name, (engine, backend, k, warm_up, run) in engines.items():
             warm_up()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             out = run()
             seconds = time.perf_counter() - t
+            # CPU time of this process: the whole cost for in-process engines, robust to a busy
+            # machine; for worker processes it only counts the hand-over, so it is left out
+            cpu = time.process_time() - c if backend == "serial" else float("nan")
             if len(out) != n:
                 raise RuntimeError(f"scale: {name} returned {len(out)} rows for {n} sentences")
             rows.append({"engine": engine, "backend": backend, "workers": k, "round": r,
-                         "seconds": seconds, "sentences": n, "words": words,
+                         "seconds": seconds, "cpu_seconds": cpu, "sentences": n, "words": words,
                          "sentences_per_s": n / seconds})
             log(f"scale: round {r + 1}/{repeats} {name:<22} {seconds:7.2f} s  {n / seconds:8.0f} sentences/s")
     return pd.DataFrame(rows)
@@ -147,6 +152,7 @@ def summarise(runs, pool_start: dict[int, float]):
     summary = (
         runs.groupby(["engine", "backend", "workers"], sort=False)
         .agg(seconds=("seconds", "median"), seconds_min=("seconds", "min"), seconds_max=("seconds", "max"),
+             cpu_seconds=("cpu_seconds", "median"),
              runs=("seconds", "size"), sentences=("sentences", "first"), words=("words", "first"))
         .reset_index()
     )
@@ -154,32 +160,62 @@ def summarise(runs, pool_start: dict[int, float]):
     summary["words_per_s"] = summary["words"] / summary["seconds"]
     vader = summary.loc[summary["engine"] == "vader", "seconds"].iloc[0]
     summary["vader_time_ratio"] = vader / summary["seconds"]
+    vader_cpu = summary.loc[summary["engine"] == "vader", "cpu_seconds"].iloc[0]
+    summary["vader_cpu_ratio"] = vader_cpu / summary["cpu_seconds"]
     summary["pool_start_s"] = [pool_start.get(k) if b == "processes" else None
                                for b, k in zip(summary["backend"], summary["workers"])]
     return summary
 
 
-def run_bench(cfg: dict, small: bool):
-    """The whole-process benchmark's JSON, or None when ``bench/bench_vader.py`` is absent."""
+def run_bench(cfg: dict, small: bool, seed: int, target: Path):
+    """Run ``bench/bench_vader.py`` (whole processes pinned to one core) writing its JSON to
+    ``target``; return the parsed results, or None when the script is absent, fails, or
+    this is the small slice (it takes a minute or more)."""
     script = REPO / "bench" / "bench_vader.py"
     if not script.is_file():
         log("scale: bench/bench_vader.py not found; whole-process benchmark skipped (optional)")
         return None
-    cmd = [sys.executable, str(script), "--json"] + (["--small"] if small else [])
-    log(f"scale: running {' '.join(cmd[1:])}")
+    if small and not cfg.get("bench_small", False):
+        log("scale: whole-process benchmark skipped on the small slice")
+        return None
+    tmp = target.with_name(f".{target.name}.partial")
+    cmd = [sys.executable, str(script), "--seed", str(seed), *map(str, cfg.get("bench_args") or []), "--json", str(tmp)]
+    log(f"scale: running bench/bench_vader.py {' '.join(cmd[2:])}")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=cfg["bench_timeout_s"], cwd=REPO)
     except subprocess.TimeoutExpired:
         log(f"scale: the benchmark took over {cfg['bench_timeout_s']} s; skipped")
         return None
-    if proc.returncode != 0:
+    if proc.returncode != 0 or not tmp.is_file():
         log(f"scale: the benchmark failed (exit {proc.returncode}); skipped: {proc.stderr.strip()[-300:]}")
         return None
     try:
-        return json.loads(proc.stdout)
+        result = json.loads(tmp.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
-        log("scale: the benchmark's --json output is not JSON; skipped")
+        log("scale: the benchmark's JSON does not parse; skipped")
         return None
+    os.replace(tmp, target)
+    return result
+
+
+def bench_numbers(bench: dict) -> dict[str, str]:
+    """Macros from the whole-process benchmark (names as bench_vader.py writes them); all
+    of them or, when its JSON lacks a field, none."""
+    out = {}
+    try:
+        res = bench["results"]
+        out["ScaleBenchSentences"] = fmt(bench["sentences"])
+        out["ScaleBenchRepeats"] = str(bench["repeats"])
+        out["ScaleBenchRatioWall"] = fmt(bench["ratio_vader_over_rhetoric_wall"], 2)
+        out["ScaleBenchRatioCPU"] = fmt(bench["ratio_vader_over_rhetoric_cpu"], 2)
+        out["ScaleBenchRhetoricRateCPU"] = fmt(res["rhetoric"]["sentences_per_s_cpu"])
+        out["ScaleBenchVaderRateCPU"] = fmt(res["vader"]["sentences_per_s_cpu"])
+        out["ScaleBenchRhetoricPeakMB"] = fmt(res["rhetoric"]["peak_rss_mb"])
+        out["ScaleBenchVaderPeakMB"] = fmt(res["vader"]["peak_rss_mb"])
+    except (KeyError, TypeError) as exc:
+        log(f"scale: the benchmark's JSON lacks {exc}; its numbers are left out")
+        return {}
+    return out
 
 
 def numbers(summary, sample) -> dict[str, str]:
@@ -190,26 +226,27 @@ def numbers(summary, sample) -> dict[str, str]:
     serial = row("rhetoric", "serial")
     vader = row("vader", "serial")
     out = {
-        "ScaleSentences": f"{len(sample):,}",
-        "ScaleWords": f"{int(serial['words']):,}",
+        "ScaleSentences": fmt(len(sample)),
+        "ScaleWords": fmt(serial["words"]),
         "ScaleRepeats": str(int(serial["runs"])),
         "ScaleCores": str(os.cpu_count()),
-        "ScaleSerialRate": f"{serial['sentences_per_s']:,.0f}",
-        "ScaleSerialWordRate": f"{serial['words_per_s']:,.0f}",
-        "ScaleVaderRate": f"{vader['sentences_per_s']:,.0f}",
-        "ScaleVaderRatioSerial": f"{serial['vader_time_ratio']:.2f}",
+        "ScaleSerialRate": fmt(serial["sentences_per_s"]),
+        "ScaleSerialWordRate": fmt(serial["words_per_s"]),
+        "ScaleVaderRate": fmt(vader["sentences_per_s"]),
+        "ScaleVaderRatioSerial": fmt(serial["vader_time_ratio"], 2),
+        "ScaleVaderRatioSerialCPU": fmt(serial["vader_cpu_ratio"], 2),
     }
     procs = summary[summary["backend"] == "processes"].set_index("workers")
     for k, r in procs.iterrows():
         word = NUMBER_WORDS[k] if k < len(NUMBER_WORDS) else None
         if word is None:
             continue
-        out[f"ScaleRateWorkers{word}"] = f"{r['sentences_per_s']:,.0f}"
-        out[f"ScaleVaderRatioWorkers{word}"] = f"{r['vader_time_ratio']:.2f}"
+        out[f"ScaleRateWorkers{word}"] = fmt(r["sentences_per_s"])
+        out[f"ScaleVaderRatioWorkers{word}"] = fmt(r["vader_time_ratio"], 2)
     if len(procs) > 1:
         k_lo, k_hi = procs.index.min(), procs.index.max()
         out["ScaleMaxWorkers"] = str(int(k_hi))
-        out["ScaleSpeedupMaxWorkers"] = f"{procs.loc[k_hi, 'sentences_per_s'] / procs.loc[k_lo, 'sentences_per_s']:.2f}"
+        out["ScaleSpeedupMaxWorkers"] = fmt(procs.loc[k_hi, "sentences_per_s"] / procs.loc[k_lo, "sentences_per_s"], 2)
     return out
 
 
@@ -241,9 +278,12 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_after": round(os.getloadavg()[0], 2)}
     atomic_write_text(json.dumps(meta, indent=2) + "\n", dirs["data"] / "scale_machine.json")
     nums = numbers(summary, sample)
-    bench = run_bench(cfg, small)
+    stale = dirs["data"] / "scale_bench.json"
+    bench = run_bench(cfg, small, seed, stale)
     if bench is not None:
-        atomic_write_text(json.dumps(bench, indent=2) + "\n", dirs["data"] / "scale_bench.json")
+        nums.update(bench_numbers(bench))
+    else:
+        stale.unlink(missing_ok=True)  # never leave an older run's benchmark beside this one
     numbers_json(nums, dirs["numbers"] / "scale.json")
     for _, r in summary.iterrows():
         log(f"scale: {r['engine']:<8} {r['backend']:<9} x{r['workers']}: {r['sentences_per_s']:8.0f} sentences/s, "
