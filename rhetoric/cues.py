@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import lexicon
 from .lexicon import Rule, load
 
 __all__ = ["Match", "SentenceCues", "find_cues", "is_question", "lowercase", "CUE_LEXICONS"]
@@ -94,8 +95,19 @@ def lowercase(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _matches(lexicon_name: str, low: str) -> list[Match]:
-    return [Match(rule, s, e) for rule, s, e in load(lexicon_name).finditer(low)]
+# (lexicons registered when built, ((feature, cue lexicon), ...), targets lexicon): the
+# lexicons are looked up once, not per sentence, and again whenever a lexicon is
+# (re)loaded.
+_lexicons: tuple = (-1, (), None)
+
+
+def _cue_lexicons() -> tuple:
+    global _lexicons
+    if _lexicons[0] != lexicon._REGISTRY.count:
+        cues = tuple((feature, load(name)) for feature, name in CUE_LEXICONS.items())
+        targets = load("targets")
+        _lexicons = (lexicon._REGISTRY.count, cues, targets)
+    return _lexicons[1], _lexicons[2]
 
 
 def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
@@ -107,8 +119,9 @@ def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
     """
     if low is None:
         low = lowercase(sentence)
-    matches = {feature: _matches(name, low) for feature, name in CUE_LEXICONS.items()}
-    targets = _matches("targets", low)
+    cue_lexicons, target_lexicon = _cue_lexicons()
+    matches = {feature: [Match(r, s, e) for r, s, e in lex.finditer(low)] for feature, lex in cue_lexicons}
+    targets = [Match(r, s, e) for r, s, e in target_lexicon.finditer(low)]
     return SentenceCues(low=low, matches=matches, targets=targets, question=is_question(sentence))
 
 

@@ -74,9 +74,6 @@ class Lexicon:
     rules: tuple[Rule, ...]
     path: str
     _filter: "_Prefilter" = field(init=False, repr=False, compare=False)
-    # (text, matches) of the last text scanned: the scorer asks ``search`` and then
-    # ``finditer`` about the same sentence.
-    _last: tuple = field(init=False, repr=False, compare=False, default=(None, ()))
 
     def __post_init__(self):
         object.__setattr__(self, "_filter", _Prefilter(self.rules, self.path))
@@ -87,19 +84,11 @@ class Lexicon:
         first use: scoring itself never needs it."""
         return self._filter.full_regex()
 
-    def _matches(self, text: str):
-        last = self._last
-        if last[0] is text:
-            return last[1]
-        found = self._filter.scan(text)
-        object.__setattr__(self, "_last", (text, found))
-        return found
-
     def finditer(self, text: str):
-        return iter(self._matches(text))
+        return iter(self._filter.matches(text))
 
     def search(self, text: str) -> bool:
-        return bool(self._matches(text))
+        return bool(self._filter.matches(text))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -657,7 +646,7 @@ def any_match(lexicons, text: str) -> bool:
         return False
     for lex in lexicons:
         f = lex._filter
-        if (f.id in anchored or f.always) and lex.search(text):
+        if (f.id in anchored or f.always) and f.matches(text):
             return True
     return False
 
@@ -691,19 +680,13 @@ class _Prefilter:
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
         self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
         self.full: re.Pattern[str] | None = None
+        self.last: tuple = (None, [])  # (text, matches) of the last text asked about
         self.id = _REGISTRY.add(anchors)
 
     def full_regex(self) -> re.Pattern[str]:
         if self.full is None:
             self.full = _compile(self.rules)
         return self.full
-
-    def candidates(self, text: str) -> tuple[int, ...]:
-        """Indices of the rules that may match ``text``, in lexicon order."""
-        found = _anchored_rules(text).get(self.id, ())
-        if self.always:
-            return tuple(sorted(set(found) | set(self.always)))
-        return found
 
     def _rule_regex(self, i: int) -> re.Pattern[str]:
         rx = self.compiled[i]
@@ -725,11 +708,27 @@ class _Prefilter:
             )
         return rx
 
-    def scan(self, text: str) -> list[tuple[Rule, int, int]]:
-        """``(rule, start, end)`` of every match, as the full alternation finds them."""
-        idx = _anchored_rules(text).get(self.id, ()) if not self.always else self.candidates(text)
-        if not idx:
-            return []
+    def matches(self, text: str) -> list[tuple[Rule, int, int]]:
+        """``(rule, start, end)`` of every match, as the full alternation finds them.
+        The last text's answer is kept: the scorer asks about each sentence a few
+        times (any match? which cues? which evidence?)."""
+        last = self.last
+        if last[0] is text:
+            return last[1]
+        memo = _text_memo
+        if memo[0] is text and memo[1] == _REGISTRY.count:
+            idx = memo[2].get(self.id, ())
+        else:
+            idx = _anchored_rules(text).get(self.id, ())
+        if self.always:
+            idx = tuple(sorted(set(idx) | set(self.always)))
+        found = self.scan(text, idx) if idx else []
+        self.last = (text, found)  # one assignment: consistent across threads
+        return found
+
+    def scan(self, text: str, idx: tuple[int, ...]) -> list[tuple[Rule, int, int]]:
+        """Matches of the rules ``idx`` (in lexicon order), with the alternation's
+        semantics."""
         rules = self.rules
         if len(idx) == 1:
             rule = rules[idx[0]]

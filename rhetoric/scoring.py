@@ -160,12 +160,15 @@ def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
     ev_cond: list[Evidence] = []
     ev_two: list[Evidence] = []
     ev_commit: list[Evidence] = []
-    if any(lex.search(low) for lex in _construct_lexicons()):
+    if any_match(_construct_lexicons(), low):
         ev_threat = threat.evidence(sentence, cues, offset)
         ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
         ev_two = conditionality.two_path_evidence(sentence, cues, offset)
         ev_commit = commitment.evidence(sentence, cues, offset)
-    scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
+    if ev_threat or ev_cond or ev_two or ev_commit:
+        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
+    else:
+        scores = _scores_without_evidence().copy()
     counts = {f: cues.count(f) for f in CUE_LEXICONS}
     counts["questions"] = int(cues.question)
     for g in target_groups():
