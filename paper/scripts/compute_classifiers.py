@@ -145,6 +145,7 @@ def fold_table(folders: list[Path]):
             result = json.loads(path.read_text(encoding="utf-8"))
             run = result["run"]
             ident = {k: run[k] for k in ("experiment", "model", "features", "seed")}
+            ident["extractor_version"] = str(run.get("extractor_version", ""))[:12]
             for target, entry in result["targets"].items():
                 for fold in entry.get("folds") or []:
                     rows.append({**ident, "run_dir": str(path.parent), "target": target, **fold})
@@ -276,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         folders += [p for p in (sweep / "trained", sweep / "baseline") if p.is_dir()]
     runs = collect(folders, dirs["data"] / "classifiers_runs.csv")
     folds = fold_table(folders)
+    if not folds.empty and folds["extractor_version"].nunique() > 1:
+        # the lexicons changed while the sweep ran: runs are not comparable; say so loudly
+        log(f"classifiers: WARNING: the runs used {folds['extractor_version'].nunique()} extractor versions "
+            f"({sorted(folds['extractor_version'].unique())}); run the build again with the lexicons fixed")
     atomic_write_csv(folds, dirs["data"] / "classifiers_folds.csv")
     summary = summarise(folds, runs, cfg["metric"])
     atomic_write_csv(summary, dirs["data"] / "classifiers_summary.csv")
