@@ -387,13 +387,13 @@ def _string_anchor(strings, word_before: bool, word_after: bool) -> _Anchor | No
     words: set[str] = set()
     substrings: set[str] = set()
     for s in strings:
-        best = None
+        best, best_cost = None, 0.0
         for m in _WORD_RUN.finditer(s):
-            whole = (m.start() > 0 or word_before) and (m.end() < len(s) or word_after)
-            if whole:
+            if (m.start() > 0 or word_before) and (m.end() < len(s) or word_after):
                 w = m.group()
-                if best is None or _word_cost(w) < _word_cost(best):
-                    best = w
+                cost = _word_cost(w)
+                if best is None or cost < best_cost:
+                    best, best_cost = w, cost
         if best is not None:
             words.add(best)
         elif len(s) >= 3:
@@ -424,14 +424,21 @@ def _seq_anchors(items, word_before: bool, word_after: bool) -> list[_Anchor]:
         if strings[a] is None:
             found += _item_anchors(*items[a], before[a], after[a])
             continue
-        product = {""}
-        for b in range(a, n):
+        # The part alone, and the longest run of parts from it whose strings stay few
+        # (a longer run knows more of the words' edges).
+        anchor = _string_anchor(strings[a], before[a], after[a])
+        if anchor is not None:
+            found.append(anchor)
+        product, end = strings[a], a
+        for b in range(a + 1, n):
             if strings[b] is None:
                 break
-            product = {x + y for x in product for y in strings[b]}
-            if len(product) > _MAX_STRINGS:
+            longer = {x + y for x in product for y in strings[b]}
+            if len(longer) > _MAX_STRINGS:
                 break
-            anchor = _string_anchor(product, before[a], after[b])
+            product, end = longer, b
+        if end > a:
+            anchor = _string_anchor(product, before[a], after[end])
             if anchor is not None:
                 found.append(anchor)
     return found
