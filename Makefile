@@ -1,5 +1,7 @@
 # The two commands that matter (see README):
-#   make reproduce   set up and run the main job
+#   make reproduce   set up and run the main job: score the crisis corpus (summary), run the
+#                    experiments and rebuild the paper (every number, table and figure; PDF
+#                    where LaTeX is installed)
 #   make test        set up and run the default test suite (what CI runs)
 PYTHON ?= python3
 PIP_FLAGS ?= --quiet --disable-pip-version-check
@@ -19,7 +21,10 @@ evaluate: install
 	$(PYTHON) -m rhetoric.evaluate
 
 reproduce: install
-	$(PYTHON) -m rhetoric.summary
+	@start=$$(date +%s); \
+	$(PYTHON) -m rhetoric.summary && \
+	$(PYTHON) paper/build.py && \
+	echo "reproduce: done in $$(( $$(date +%s) - start )) s"
 
 bench: install
 	$(PYTHON) bench/bench_vader.py
