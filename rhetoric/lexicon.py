@@ -509,7 +509,9 @@ _PARSED: dict[str, object] = {}
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '-")
 
 
-def _has_top_level_bar(pattern: str) -> bool:
+def _structure(pattern: str):
+    """``(index, char, depth)`` of each ``(``, ``)`` and ``|`` of ``pattern`` outside
+    escapes and character classes; ``depth`` counts the groups open around it."""
     depth, i, n = 0, 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -525,25 +527,73 @@ def _has_top_level_bar(pattern: str) -> bool:
             while i < n and pattern[i] != "]":
                 i += 2 if pattern[i] == "\\" else 1
         elif c == "(":
+            yield i, c, depth
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
-            return True
+            yield i, c, depth
+        elif c == "|":
+            yield i, c, depth
         i += 1
-    return False
 
 
-def _rule_source(pattern: str) -> str:
+def _literal_head(pattern: str) -> int:
+    """Length of the plain letters ``pattern`` starts with (not the last, if repeated)."""
     head = 0
     while head < len(pattern) and pattern[head] in _PLAIN:
         head += 1
     if head < len(pattern) and pattern[head] in "?*+{":
         head -= 1  # the last plain character is repeated: not part of a fixed head
-    if head == 0 or _has_top_level_bar(pattern):
+    return head
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _rule_source(pattern: str) -> str:
+    """The search pattern of one rule: ``_wrap(pattern)``, rearranged when possible so
+    that it starts with a literal (the engine then jumps to where that literal occurs):
+
+    - ``sanction(s|ed)?`` becomes ``sanction(?<![\w']sanction)(?:(s|ed)?)(?![\w])``;
+    - ``(we|i) will ...`` becomes ``(?:we(?<![\w']we)|i(?<![\w']i))(?: will ...)(?![\w])``.
+
+    Each form matches exactly what the wrapped pattern matches, at the same places: the
+    boundary check moves behind the literal and looks back past it.
+    """
+    marks = list(_structure(pattern))
+    bars = [i for i, c, depth in marks if c == "|" and depth == 0]
+    if bars:  # alternatives at the top: each must start with plain letters
+        cuts = [-1] + bars + [len(pattern)]
+        heads = _literal_heads([pattern[a + 1 : b] for a, b in zip(cuts, cuts[1:])])
+        return f"(?:{heads})(?![\\w])" if heads else _wrap(pattern)
+    head = _literal_head(pattern)
+    if head:
+        lit, rest = pattern[:head], pattern[head:]
+        return rf"{lit}(?<![\w']{lit})(?:{rest})(?![\w])"
+    # A leading group of alternatives that each start with plain letters.
+    if not pattern.startswith("(") or (pattern.startswith("(?") and not pattern.startswith("(?:")):
         return _wrap(pattern)
-    lit, rest = pattern[:head], pattern[head:]
-    return rf"{lit}(?<![\w']{lit})(?:{rest})(?![\w])"
+    if _BACKREFERENCE.search(pattern):  # the group's number would change
+        return _wrap(pattern)
+    close = next((i for i, c, depth in marks if c == ")" and depth == 0), None)
+    if close is None or (close + 1 < len(pattern) and pattern[close + 1] in "?*+{"):
+        return _wrap(pattern)
+    first = 3 if pattern.startswith("(?:") else 1
+    cuts = [first - 1] + [i for i, c, depth in marks if c == "|" and depth == 1 and i < close] + [close]
+    heads = _literal_heads([pattern[a + 1 : b] for a, b in zip(cuts, cuts[1:])])
+    return f"(?:{heads})(?:{pattern[close + 1:]})(?![\\w])" if heads else _wrap(pattern)
+
+
+def _literal_heads(alternatives: list[str]) -> str | None:
+    """``a1|a2|...`` with the boundary check behind each one's plain letters; None
+    when an alternative does not start with plain letters."""
+    parts = []
+    for alt in alternatives:
+        h = _literal_head(alt)
+        if not h:
+            return None
+        parts.append(rf"{alt[:h]}(?<![\w']{alt[:h]})(?:{alt[h:]})")
+    return "|".join(parts)
 
 
 class _Registry:
