@@ -551,7 +551,7 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 def _rule_source(pattern: str) -> str:
-    """The search pattern of one rule: ``_wrap(pattern)``, rearranged when possible so
+    r"""The search pattern of one rule: ``_wrap(pattern)``, rearranged when possible so
     that it starts with a literal (the engine then jumps to where that literal occurs):
 
     - ``sanction(s|ed)?`` becomes ``sanction(?<![\w']sanction)(?:(s|ed)?)(?![\w])``;
