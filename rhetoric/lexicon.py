@@ -90,6 +90,10 @@ class Lexicon:
     def search(self, text: str) -> bool:
         return bool(self._filter.matches(text))
 
+    def count(self, text: str) -> int:
+        """The number of matches in ``text`` (``len(list(self.finditer(text)))``)."""
+        return len(self._filter.matches(text))
+
     def __len__(self) -> int:
         return len(self.rules)
 

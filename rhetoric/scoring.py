@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
-from .cues import CUE_LEXICONS, find_cues, is_question, lowercase
+from .cues import CUE_LEXICONS, _cue_lexicons, find_cues, is_question, lowercase
 from .lexicon import any_match, load
 from .text import normalise, split_sentences
 
@@ -155,16 +155,26 @@ def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
         if is_question(sentence):
             counts["questions"] = 1
         return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [], counts)
+    if not any_match(_construct_lexicons(), low):
+        # Cues but no construct rule (a name, a negation, "said"): no evidence, only
+        # counts, straight from the lexicons' matches.
+        counts = _cue_count_template.copy()
+        cue_lexicons, target_lexicon = _cue_lexicons()
+        for feature, lex in cue_lexicons:
+            n = lex.count(low)
+            if n:
+                counts[feature] = n
+        for rule, _, _ in target_lexicon.finditer(low):
+            if rule.group:
+                counts["target_" + rule.group] += 1
+        if is_question(sentence):
+            counts["questions"] = 1
+        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [], counts)
     cues = find_cues(sentence, low)
-    ev_threat: list[Evidence] = []
-    ev_cond: list[Evidence] = []
-    ev_two: list[Evidence] = []
-    ev_commit: list[Evidence] = []
-    if any_match(_construct_lexicons(), low):
-        ev_threat = threat.evidence(sentence, cues, offset)
-        ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
-        ev_two = conditionality.two_path_evidence(sentence, cues, offset)
-        ev_commit = commitment.evidence(sentence, cues, offset)
+    ev_threat = threat.evidence(sentence, cues, offset)
+    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
+    ev_two = conditionality.two_path_evidence(sentence, cues, offset)
+    ev_commit = commitment.evidence(sentence, cues, offset)
     if ev_threat or ev_cond or ev_two or ev_commit:
         scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
     else:
@@ -223,6 +233,12 @@ def _aggregate_keys() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
     return counts, tuple(f"{c}_share" for c in CONSTRUCTS), tuple(f"{c}_mean" for c in CONSTRUCTS)
 
 
+@lru_cache(maxsize=None)
+def _one_sentence_keys() -> tuple[str, ...]:
+    count_keys, share_keys, mean_keys = _aggregate_keys()
+    return CONSTRUCTS + count_keys + ("n_sentences",) + share_keys + mean_keys
+
+
 def _aggregate(sents: list[SentenceScore]) -> dict[str, float]:
     count_keys, share_keys, mean_keys = _aggregate_keys()
     n = len(sents)
@@ -230,17 +246,17 @@ def _aggregate(sents: list[SentenceScore]) -> dict[str, float]:
         # The common case (one sentence per row) without the loops. Same arithmetic as
         # below: max of one value, 0 + value, divided by 1.
         sent = sents[0]
-        scores = sent.scores
-        feats: dict[str, float] = {c: scores[c] for c in CONSTRUCTS}
-        cues = sent.cues
-        for f in count_keys:
-            feats[f] = cues[f]
-        feats["n_sentences"] = 1
-        for c, key in zip(CONSTRUCTS, share_keys):
-            feats[key] = (scores[c] >= THRESHOLD) / 1
-        for c, key in zip(CONSTRUCTS, mean_keys):
-            feats[key] = sum((scores[c],)) / 1
-        return feats
+        values = [sent.scores[c] for c in CONSTRUCTS]
+        return dict(zip(
+            _one_sentence_keys(),
+            [
+                *values,
+                *map(sent.cues.__getitem__, count_keys),
+                1,
+                *[(v >= THRESHOLD) / 1 for v in values],
+                *[(0.0 + v) / 1 for v in values],  # sum([v]) / 1
+            ],
+        ))
     all_scores = [s.scores for s in sents]
     values = {c: [sc[c] for sc in all_scores] for c in CONSTRUCTS}
     feats = {c: max(values[c], default=0.0) for c in CONSTRUCTS}
