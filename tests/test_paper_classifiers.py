@@ -100,16 +100,19 @@ def test_best_model_is_the_highest_mean_among_trained_models_not_the_extractor()
 
 def test_sweep_commands_name_every_model_feature_set_and_seed(tmp_path):
     _, cfg = cc.settings(small=False)
+    cfg = {**cfg, "model_overrides": {"hist_gb": ["++model.early_stopping=true"]}}
     cmds = cc.sweep_commands("labels", cfg, tmp_path)
-    trained = cmds[0]
-    assert "-m" in trained and "experiment=labels" in trained
-    assert f"model={','.join(cfg['models'])}" in trained
-    assert f"features={','.join(cfg['features'])}" in trained
-    assert f"seed={','.join(map(str, cfg['seeds']))}" in trained
-    assert f"hydra.sweep.dir={tmp_path / 'trained'}" in trained
-    # the extractor baseline is a second sweep, for the labels only
-    assert len(cmds) == (2 if cfg["baseline"] else 1)
-    assert len(cc.sweep_commands("actor", cfg, tmp_path)) == 1
+    trained = [c for c in cmds if "features=extractor_scores" not in c]
+    assert [next(a for a in c if a.startswith("model=")) for c in trained] == [f"model={m}" for m in cfg["models"]]
+    for cmd, model in zip(trained, cfg["models"]):
+        assert "-m" in cmd and "experiment=labels" in cmd
+        assert f"features={','.join(cfg['features'])}" in cmd
+        assert f"seed={','.join(map(str, cfg['seeds']))}" in cmd
+        assert f"hydra.sweep.dir={tmp_path / 'trained' / model}" in cmd
+        assert ("++model.early_stopping=true" in cmd) == (model == "hist_gb")
+    # the extractor baseline is one more sweep, for the labels only
+    assert len(cmds) == len(cfg["models"]) + (1 if cfg["baseline"] else 0)
+    assert len(cc.sweep_commands("actor", cfg, tmp_path)) == len(cfg["models"])
 
 
 def test_table_marks_the_best_of_each_column_and_lists_the_baseline():
