@@ -31,6 +31,7 @@ from functools import lru_cache
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
 from .cues import CUE_LEXICONS, _cue_lexicons, find_cues, is_question, lowercase
+from . import lexicon
 from .lexicon import any_match, load
 from .text import normalise, split_sentences
 
@@ -97,24 +98,37 @@ class SentenceScore:
         return BIASES[construct] + sum(e.weight for e in self.evidence if e.construct == construct)
 
 
-@lru_cache(maxsize=None)
-def _construct_lexicons():
-    return tuple(load(n) for n in ("threat", "conditionality", "two_path", "commitment"))
+# (lexicons registered, construct lexicons, every lexicon a score depends on): looked
+# up again whenever a lexicon is (re)loaded, e.g. after load.cache_clear().
+_lexicon_cache: tuple = (-1, (), ())
 
 
-@lru_cache(maxsize=None)
-def _all_lexicons():
+def _lexicons() -> tuple[tuple, tuple]:
+    global _lexicon_cache
+    if _lexicon_cache[0] != lexicon._REGISTRY.count:
+        constructs = tuple(load(n) for n in ("threat", "conditionality", "two_path", "commitment"))
+        everything = constructs + tuple(load(n) for n in CUE_LEXICONS.values()) + (load("targets"),)
+        if not _cue_count_template:
+            counts = {f: 0 for f in CUE_LEXICONS}
+            counts["questions"] = 0
+            for g in target_groups():
+                counts[f"target_{g}"] = 0
+            _cue_count_template.update(counts)
+        _lexicon_cache = (lexicon._REGISTRY.count, constructs, everything)
+    return _lexicon_cache[1], _lexicon_cache[2]
+
+
+def _construct_lexicons() -> tuple:
+    return _lexicons()[0]
+
+
+def _all_lexicons() -> tuple:
     """Every lexicon a sentence's scores depend on. Loading them registers their anchor
-    words, so that ``may_match`` can vouch that none of them matches."""
-    counts = {f: 0 for f in CUE_LEXICONS}
-    counts["questions"] = 0
-    for g in target_groups():
-        counts[f"target_{g}"] = 0
-    _cue_count_template.update(counts)
-    return _construct_lexicons() + tuple(load(n) for n in CUE_LEXICONS.values()) + (load("targets"),)
+    words, so that ``any_match`` can vouch that none of them matches."""
+    return _lexicons()[1]
 
 
-# The cue counts of a sentence without cues, in output order (filled with _all_lexicons).
+# The cue counts of a sentence without cues, in output order (filled by _lexicons).
 _cue_count_template: dict[str, int] = {}
 # (biases, scores) of a sentence without evidence: recomputed if a bias is changed.
 _no_evidence: tuple = ((), {})
