@@ -219,3 +219,27 @@ def test_prefilter_on_every_rule_example():
             text = " ".join(words) + " . " + ", ".join(reversed(words))
             expected = [(lex.rules[int(m.lastgroup[1:])], m.start(), m.end()) for m in lex.regex.finditer(text)]
             assert list(lex.finditer(text)) == expected
+
+
+def test_a_reloaded_lexicon_takes_effect(tmp_path, monkeypatch):
+    # The engine keeps lexicons and their anchor index between calls; after
+    # load.cache_clear() a changed lexicon folder must be used (and then the old one).
+    import shutil
+
+    text = "Moscow will face a glorp."
+    before = rhetoric.score(text).features
+    folder = tmp_path / "lexicons"
+    shutil.copytree(lexicon_dir(), folder)
+    threat = folder / "threat.tsv"
+    threat.write_text(threat.read_text(encoding="utf-8") + "glorp\t3.0\tnegatable\tglorp\ta test rule\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("RHETORIC_LEXICONS", str(folder))
+    load.cache_clear()
+    try:
+        changed = rhetoric.score(text)
+        assert changed.features["threat"] > before["threat"]
+        assert any(e.rule == "glorp" for e in changed.evidence)
+    finally:
+        monkeypatch.delenv("RHETORIC_LEXICONS")
+        load.cache_clear()
+    assert rhetoric.score(text).features == before
