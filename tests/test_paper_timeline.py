@@ -9,32 +9,16 @@ its own featurisation cache, then the figure script (seconds).
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from rhetoric.paths import data_root
 
-REPO = Path(__file__).resolve().parents[1]
-SCRIPTS = REPO / "paper" / "scripts"
-sys.path.insert(0, str(SCRIPTS))
+from paper_helpers import needs_data, paper_macros, small_build as build_small  # noqa: E402
 
 import compute_timeline as ct  # noqa: E402
 
-needs_data = pytest.mark.skipif(
-    not (data_root(required=False) / "crisis" / "documents.jsonl.gz").is_file(),
-    reason="the shared data is not there (set RHETORIC_DATA)",
-)
-
-
-def paper_macros(*prefixes: str) -> set[str]:
-    tex = (REPO / "paper" / "paper.tex").read_text(encoding="utf-8")
-    return {m for m in re.findall(r"\\([A-Z][A-Za-z]+)", tex) if m.startswith(prefixes)}
+needs_data = needs_data("crisis/documents.jsonl.gz")
 
 
 @pytest.mark.parametrize("text, hits", [
@@ -99,13 +83,7 @@ def test_swift_severe_counts_each_occurrence_with_its_document():
 
 @pytest.fixture(scope="module")
 def small_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("paper")
-    env = {**os.environ, "RHETORIC_PAPER_OUT": str(out), "RHETORIC_CACHE": str(out / "cache")}
-    for script in (["compute_timeline.py", "--small"], ["fig_timeline.py"]):
-        proc = subprocess.run([sys.executable, str(SCRIPTS / script[0])] + script[1:], env=env, cwd=REPO,
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, f"{script[0]} failed:\n{proc.stdout}\n{proc.stderr}"
-    return out
+    return build_small(tmp_path_factory.mktemp("paper"), "timeline", ('fig',))
 
 
 @needs_data
