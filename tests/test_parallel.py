@@ -175,6 +175,11 @@ def test_write_table_by_suffix(tmp_path):
         write_table(frame, tmp_path / name)
     assert pd.read_csv(tmp_path / "t.csv").equals(frame)
     assert pd.read_pickle(tmp_path / "t.pkl").equals(frame)
+    # the usual permissions, not those of the private temporary file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.pkl"]
 
 
 def test_years_option():

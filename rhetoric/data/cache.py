@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from ._atomic import atomic_path
 
 __all__ = [
     "extractor_version",
@@ -120,15 +120,8 @@ def load(key: str, version: str | None = None):
 def store(frame, key: str, version: str | None = None) -> Path:
     """Write ``frame`` for ``key`` atomically; return the path."""
     path = entry_path(key, version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            frame.to_pickle(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        frame.to_pickle(tmp, compression=None)
     return path
 
 

@@ -27,9 +27,10 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
+
+from ._atomic import atomic_path
 
 __all__ = [
     "EXPECTED_FILES",
@@ -147,12 +148,8 @@ def write_manifest(root: str | Path | None = None, path: str | Path | None = Non
         "`python -m rhetoric.data.checksums write`.",
         "files": files,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return path
 
 

@@ -14,14 +14,13 @@ around it is written by hand. Takes about a minute (it splits every UN speech).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..text import normalise, split_sentences
+from ._atomic import atomic_path
 from .corpora import LABELS, iter_documents
 
 __all__ = ["corpus_statistics", "render", "main", "is_hard_wrapped", "has_markdown"]
@@ -161,10 +160,8 @@ def write(section: str, path: Path = DATASHEET) -> None:
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{BEGIN}\n{section}{END}{tail}"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(new)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,14 +28,13 @@ the CPU time used (:class:`rhetoric.data.resources.ResourceMonitor`).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
 from . import cache as _cache
+from ._atomic import atomic_path
 from .corpora import CORPORA, iter_documents
 from .parallel import Featuriser, _Done, _progress_bar, _to_frame, resolve_n_jobs
 
@@ -72,21 +71,14 @@ def write_table(frame, path: str | Path) -> Path:
     path = Path(path)
     kind = _output_kind(path)
     name = path.name.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
     suffix = ".gz" if name.endswith(".gz") else ".tmp"  # pandas infers compression from it
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=suffix) as tmp:
         if kind == "csv":
             frame.to_csv(tmp, index=False)
         elif kind == "pickle":
             frame.to_pickle(tmp, compression=None)
         else:
             frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -133,7 +125,7 @@ def score_corpus(
     years=None,
     n_jobs: int | None = -1,
     dask_scheduler: str | None = None,
-    chunksize: int = 8,
+    chunksize: int = 32,
     cache: bool = True,
     progress: bool | None = None,
 ):
@@ -225,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask-scheduler", metavar="ADDRESS", help="score on this Dask scheduler ('local' starts a LocalCluster)")
     parser.add_argument("--limit", type=int, help="only the first N documents (file order)")
     parser.add_argument("--years", help="UN only: 1990, 1990-2000 or 1990,1995")
-    parser.add_argument("--chunksize", type=int, default=8, help="documents per task (default 8)")
+    parser.add_argument("--chunksize", type=int, default=32, help="documents per task (default 32)")
     parser.add_argument("--root", help="data root (default: $RHETORIC_DATA)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the featurisation cache")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
