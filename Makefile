@@ -6,7 +6,7 @@
 PYTHON ?= python3
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: install test test-slow reproduce evaluate bench clean-cache paper paper-small
+.PHONY: install test test-slow reproduce evaluate bench clean-cache score-ungdc paper paper-small
 
 install:
 	$(PYTHON) -m pip install $(PIP_FLAGS) -e ".[all]"
@@ -30,7 +30,12 @@ bench: install
 	$(PYTHON) bench/bench_vader.py
 
 clean-cache:
-	rm -rf .cache/rhetoric
+	$(PYTHON) -m rhetoric.data.cache clear
+
+# Score all UN General Debate speeches (10,952) on every core, with progress and a
+# time/memory report.
+score-ungdc: install
+	$(PYTHON) -m rhetoric.data.score_corpus ungdc -o outputs/ungdc_features.csv.gz --n-jobs -1 --progress --measure
 
 paper: install
 	$(PYTHON) paper/build.py
