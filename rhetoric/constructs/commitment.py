@@ -8,9 +8,8 @@ Rules: ``rhetoric/lexicons/commitment.tsv`` and the constants below.
 from __future__ import annotations
 
 from ..cues import SentenceCues
-from ..lexicon import load
-from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
-from ._combine import once_per_rule
+from ._base import Evidence, Modifiers
+from ._combine import rule_evidence, with_modifiers
 
 NAME = "commitment"
 
@@ -32,7 +31,5 @@ MODIFIERS = Modifiers(
 
 def evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
     """All evidence for COMMITMENT in one normalised sentence."""
-    found = once_per_rule(cue_evidence(NAME, load("commitment"), cues, sentence, offset))
-    if found and sum(e.weight for e in found) > 0:
-        found += modifier_evidence(NAME, MODIFIERS, cues, sentence, offset)
-    return found
+    found = rule_evidence(NAME, "commitment", cues, sentence, offset)
+    return with_modifiers(NAME, MODIFIERS, found, cues, sentence, offset)

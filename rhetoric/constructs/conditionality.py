@@ -15,9 +15,8 @@ together pass it. A threat found in the same sentence is a consequent too
 from __future__ import annotations
 
 from ..cues import SentenceCues
-from ..lexicon import load
-from ._base import Evidence, Modifiers, cue_evidence, modifier_evidence
-from ._combine import once_per_rule
+from ._base import Evidence, Modifiers
+from ._combine import rule_evidence, with_modifiers
 
 NAME = "conditionality"
 TWO_PATH = "two_path"
@@ -42,7 +41,7 @@ def _has_marker(found: list[Evidence]) -> bool:
 
 def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: int = 0) -> list[Evidence]:
     """All evidence for CONDITIONALITY in one sentence; ``threat`` is THREAT's evidence."""
-    found = once_per_rule(cue_evidence(NAME, load("conditionality"), cues, sentence, offset))
+    found = rule_evidence(NAME, "conditionality", cues, sentence, offset)
     if not found:
         return found
     if _has_marker(found) and threat and sum(e.weight for e in threat) > 0:
@@ -52,9 +51,7 @@ def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: 
                 Evidence(NAME, "threat_consequent", THREAT_AS_CONSEQUENT, best.start, best.end, best.text,
                          "a threatened cost is the consequent of the condition")
             )
-    if sum(e.weight for e in found) > 0:
-        found += modifier_evidence(NAME, MODIFIERS, cues, sentence, offset)
-    return found
+    return with_modifiers(NAME, MODIFIERS, found, cues, sentence, offset)
 
 
 TWO_PATH_MODIFIERS = Modifiers(
@@ -67,7 +64,5 @@ TWO_PATH_MODIFIERS = Modifiers(
 
 def two_path_evidence(sentence: str, cues: SentenceCues, offset: int = 0) -> list[Evidence]:
     """All evidence for TWO_PATH: both alternative paths framed in this sentence."""
-    found = once_per_rule(cue_evidence(TWO_PATH, load("two_path"), cues, sentence, offset))
-    if found and sum(e.weight for e in found) > 0:
-        found += modifier_evidence(TWO_PATH, TWO_PATH_MODIFIERS, cues, sentence, offset)
-    return found
+    found = rule_evidence(TWO_PATH, "two_path", cues, sentence, offset)
+    return with_modifiers(TWO_PATH, TWO_PATH_MODIFIERS, found, cues, sentence, offset)
