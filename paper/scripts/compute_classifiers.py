@@ -30,6 +30,8 @@ Writes (under ``paper/build``, or ``$RHETORIC_PAPER_OUT/build``):
 ``numbers/classifiers.json``      best model per experiment (and per label) and its macro-F1
 
 ``--small``: two models, two feature sets, one seed, 2 folds, a slice of the data.
+``--reuse-sweeps``: summarise the sweeps already in ``build/sweeps`` (no training), e.g.
+after changing how the summary is computed or formatted.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, atomic_write_csv, fmt, log, macro, numbers_json, out_dirs, parse_args, section  # noqa: E402
+from _common import REPO, atomic_write_csv, fmt, is_small, log, macro, numbers_json, out_dirs, section  # noqa: E402
 
 DEFAULTS = {
     "experiments": ["labels", "actor"],
@@ -235,6 +237,11 @@ def best_rows(summary):
     return trained.loc[trained.groupby(["experiment", "target"], sort=False)["mean"].idxmax()]
 
 
+def f1(value) -> str:
+    """Two decimals, three when two would print a near-perfect score as 1.00."""
+    return fmt(value, 3 if 0.995 <= value < 1.0 else 2)
+
+
 def numbers(summary, folds, cfg: dict) -> dict[str, str]:
     out = {
         "ClfModels": fmt(len([m for m in summary["model"].unique() if m != "none"])),
@@ -248,9 +255,9 @@ def numbers(summary, folds, cfg: dict) -> dict[str, str]:
     def put(stem: str, row) -> None:
         out[f"{stem}Model"] = row["model_name"]
         out[f"{stem}Features"] = row["features_name"]
-        out[f"{stem}FOne"] = fmt(row["mean"], 2)
-        out[f"{stem}FOneLow"] = fmt(row["ci_low"], 2)
-        out[f"{stem}FOneHigh"] = fmt(row["ci_high"], 2)
+        out[f"{stem}FOne"] = f1(row["mean"])
+        out[f"{stem}FOneLow"] = f1(row["ci_low"])
+        out[f"{stem}FOneHigh"] = f1(row["ci_high"])
 
     for _, row in best_rows(summary).iterrows():
         exp, target = row["experiment"], row["target"]
@@ -258,9 +265,9 @@ def numbers(summary, folds, cfg: dict) -> dict[str, str]:
     base = summary[summary["model"] == "none"]
     for _, row in base.iterrows():
         stem = macro("clf", row["experiment"], row["target"], "extractor")
-        out[f"{stem}FOne"] = fmt(row["mean"], 2)
-        out[f"{stem}FOneLow"] = fmt(row["ci_low"], 2)
-        out[f"{stem}FOneHigh"] = fmt(row["ci_high"], 2)
+        out[f"{stem}FOne"] = f1(row["mean"])
+        out[f"{stem}FOneLow"] = f1(row["ci_low"])
+        out[f"{stem}FOneHigh"] = f1(row["ci_high"])
     # one best model per experiment: for several targets, the highest mean over targets
     trained = summary[summary["model"] != "none"]
     for exp, g in trained.groupby("experiment", sort=False):
@@ -271,18 +278,28 @@ def numbers(summary, folds, cfg: dict) -> dict[str, str]:
         stem = macro("clf", exp, "best")
         out[f"{stem}Model"] = MODEL_NAMES.get(model, model)
         out[f"{stem}Features"] = FEATURE_NAMES.get(feats, feats)
-        out[f"{stem}MeanFOne"] = fmt(value, 2)
+        out[f"{stem}MeanFOne"] = f1(value)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    small = parse_args(__doc__, argv).small
-    _, cfg = settings(small)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", action="store_true", help="the small slice (seconds; also RHETORIC_PAPER_SMALL=1)")
+    parser.add_argument("--reuse-sweeps", action="store_true", help="summarise the sweeps in build/sweeps, train nothing")
+    args = parser.parse_args(argv)
+    _, cfg = settings(is_small(args.small))
     dirs = out_dirs()
     t0 = time.perf_counter()
     folders = []
     for experiment in cfg["experiments"]:
-        sweep = run_sweep(experiment, cfg, dirs["sweeps"])
+        sweep = dirs["sweeps"] / experiment
+        if args.reuse_sweeps:
+            if not sweep.is_dir():
+                raise SystemExit(f"classifiers: --reuse-sweeps, but {sweep} is not there: run without it first")
+        else:
+            sweep = run_sweep(experiment, cfg, dirs["sweeps"])
         folders += [p for p in (sweep / "trained", sweep / "baseline") if p.is_dir()]
     runs = collect(folders, dirs["data"] / "classifiers_runs.csv")
     folds = fold_table(folders)

@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                         ls="none", marker=st["marker"], color=st["color"], mfc=st["mfc"], mec=st["color"],
                         ms=4, elinewidth=0.9, capsize=1.5, zorder=2)
         ax.set_title(panel_title(exp, target))
-        ax.set_xlim(lo, 1.0)
+        ax.set_xlim(lo, 1.02)  # room for markers at 1
+        ax.set_xticks([t for t in (0, 0.2, 0.4, 0.6, 0.8, 1.0) if t >= lo])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)))
         ax.set_yticks(range(len(models)), [names.get(m, m) for m in models])
         ax.set_ylim(len(models) - 0.5, -0.5)

@@ -27,12 +27,13 @@ COLUMN_NAMES = {"threat": "Threat", "conditionality": "Cond.", "two_path": "Two 
 def cell(row, bold: bool) -> str:
     if row is None or not math.isfinite(row["mean"]):
         return "--"
-    value = f"{row['mean']:.2f}"
+    digits = 3 if 0.995 <= row["mean"] < 1.0 else 2  # two decimals would print 1.00
+    value = f"{row['mean']:.{digits}f}"
     if bold:
         value = f"\\mathbf{{{value}}}"
     if math.isfinite(row["half_width"]):
         # the t interval is symmetric: mean +- half-width (before clipping to [0, 1])
-        return f"${value} \\pm {row['half_width']:.2f}$"
+        return f"${value} \\pm {row['half_width']:.{digits}f}$"
     return f"${value}$"
 
 
