@@ -42,9 +42,11 @@ from _common import REPO, atomic_write_csv, atomic_write_text, fmt, log, numbers
 
 DEFAULTS = {
     "workers": [1, 2],
-    "sentences": 4000,
-    "repeats": 3,
-    "docs_per_corpus": 400,  # documents drawn per corpus before sentences are drawn
+    # enough that one timed run lasts about a second: at ~20,000 sentences/s a few
+    # thousand sentences take 0.2 s, and the rounds then differ by 30%
+    "sentences": 20000,
+    "repeats": 5,
+    "docs_per_corpus": 1000,  # documents drawn per corpus before sentences are drawn
     "bench_timeout_s": 900,
     "bench_args": ["--repeats", "3"],  # passed to bench/bench_vader.py (its own --sentences default)
     "bench_small": False,
