@@ -5,8 +5,9 @@
 Reads ``build/data/scale_runs.csv`` and ``scale_summary.csv`` (written by
 ``compute_scale.py``; plotting only, nothing is timed here) and writes
 ``figures/fig_scale.pdf`` and ``.png``. Points are the median over rounds, whiskers the
-fastest and slowest round; the y axis is logarithmic because VADER (a sentiment lexicon,
-shown for cost only) is an order of magnitude or more away.
+fastest and slowest round. VADER (a sentiment lexicon, shown for cost only) is a dashed
+line. The y axis is linear from zero, or logarithmic when the engines are more than ten
+times apart.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from _style import save, setup  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     plt = setup()
     import pandas as pd
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     dirs = out_dirs()
     summary = pd.read_csv(dirs["data"] / "scale_summary.csv")
@@ -42,21 +43,28 @@ def main(argv: list[str] | None = None) -> int:
                 ls="none", capsize=3, label="rhetoric, in the calling process")
     ax.axhline(vader["sentences_per_s"], color="0.3", ls="--", lw=1.1,
                label="VADER sentiment, in one process (reference)")
+    box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
     for _, r in procs.iterrows():
         ax.annotate(f"{r['sentences_per_s']:,.0f}/s\n{r['vader_time_ratio']:.2f} x VADER's speed",
-                    (r["workers"], r["sentences_per_s"]), textcoords="offset points", xytext=(8, -4),
-                    fontsize=7, va="top")
-    ax.annotate(f"VADER {vader['sentences_per_s']:,.0f}/s", (procs["workers"].max() + 0.75, vader["sentences_per_s"]),
-                textcoords="offset points", xytext=(0, 3), fontsize=7, ha="right", va="bottom", color="0.3")
-    ax.set_yscale("log")
+                    (r["workers"], r["sentences_per_s"]), textcoords="offset points", xytext=(9, 0),
+                    fontsize=7, va="center", bbox=box)
+    lo, hi = procs["workers"].min(), procs["workers"].max()
+    ax.annotate(f"VADER {vader['sentences_per_s']:,.0f}/s", (lo - 0.45, vader["sentences_per_s"]),
+                textcoords="offset points", xytext=(0, 3), fontsize=7, ha="left", va="bottom", color="0.3")
+    rates = pd.concat([procs["sentences_per_s"], pd.Series([serial["sentences_per_s"], vader["sentences_per_s"]])])
+    log_scale = rates.max() / rates.min() > 10  # a linear axis from 0 when the engines are within 10x
+    if log_scale:
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylim(rates.min() / 2, rates.max() * 3)
+    else:
+        top = max(rates.max(), (n / summary["seconds_min"]).max())
+        ax.set_ylim(0, top * 1.15)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xticks(procs["workers"].tolist())
-    lo, hi = procs["workers"].min(), procs["workers"].max()
-    ax.set_xlim(lo - 0.5, hi + 0.8)
-    ymin = min(procs["sentences_per_s"].min(), serial["sentences_per_s"]) / 2
-    ax.set_ylim(ymin, vader["sentences_per_s"] * 3)
+    ax.set_xlim(lo - 0.5, hi + 0.9)
     ax.set_xlabel("Worker processes")
-    ax.set_ylabel("Sentences per second (log scale)")
+    ax.set_ylabel("Sentences per second" + (" (log scale)" if log_scale else ""))
     ax.set_title(f"Scoring speed on {n:,} sentences")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     save(fig, "fig_scale")
