@@ -105,9 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_score(args) -> int:
     from .io import RecordWriter, atomic_output, output_format, read_records
-    from .scoring import CONSTRUCTS, feature_names, score
+    from .scoring import feature_names, feature_rows
 
-    columns = list(CONSTRUCTS) + [f for f in feature_names() if f not in CONSTRUCTS]
+    columns = feature_names()  # id first (the writer's), then the four constructs, then the rest
     to_stdout = args.output in (None, "-")
     try:
         out_fmt = "csv" if to_stdout else output_format(args.output)
@@ -126,11 +126,14 @@ def _cmd_score(args) -> int:
     def run(fh) -> None:
         writer = RecordWriter(fh, out_fmt, columns, digits=args.digits)
         if jobs == 1:
-            for rec in records:
-                writer.write(rec.id, score(rec.text, split=split).features)
+            for chunk in _chunks(records, CHUNK_ROWS):
+                for rec, row in zip(chunk, feature_rows([r.text for r in chunk], split=split)):
+                    writer.write_row(rec.id, row)
+                if chunk.error is not None:
+                    raise chunk.error
         else:
-            for rid, features in _score_in_parallel(records, split, jobs):
-                writer.write(rid, features)
+            for rid, row in _score_in_parallel(records, split, jobs):
+                writer.write_row(rid, row)
 
     if to_stdout:
         run(sys.stdout)
@@ -139,6 +142,35 @@ def _cmd_score(args) -> int:
         with atomic_output(args.output) as fh:
             run(fh)
     return 0
+
+
+# Rows scored together in one process: the lexicons look at all their sentences at
+# once (rhetoric.scoring.feature_rows). Small enough that memory stays flat.
+CHUNK_ROWS = 2000
+
+
+class _Chunk(list):
+    """Records read together, and the input error that stopped the reading, if any
+    (the rows before it are scored and written first, as when rows went one by one)."""
+
+    error: BaseException | None = None
+
+
+def _chunks(records, size: int):
+    records = iter(records)
+    while True:
+        chunk = _Chunk()
+        try:
+            for rec in records:
+                chunk.append(rec)
+                if len(chunk) == size:
+                    break
+        except Exception as exc:  # InputError: reported after the rows before it
+            chunk.error = exc
+        if chunk or chunk.error is not None:
+            yield chunk
+        if chunk.error is not None or len(chunk) < size:
+            return
 
 
 def _resolve_jobs(jobs: int) -> int:
@@ -156,10 +188,10 @@ def _resolve_jobs(jobs: int) -> int:
 BATCH_ROWS = 32  # rows sent to a worker at once: amortises the cost of a round trip
 
 
-def _score_batch(texts: list[str], split: bool) -> list[dict]:
-    from .scoring import score
+def _score_batch(texts: list[str], split: bool) -> list[tuple]:
+    from .scoring import feature_rows
 
-    return [score(t, split=split).features for t in texts]
+    return feature_rows(texts, split=split)
 
 
 def _worker_signals() -> None:

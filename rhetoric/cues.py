@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
-from .lexicon import Rule, load
+from .lexicon import Match, load, match_many
 
 __all__ = ["Match", "SentenceCues", "find_cues", "is_question", "lowercase", "CUE_LEXICONS"]
 
@@ -25,6 +25,9 @@ CUE_LEXICONS = {
     "reported_speech": "reporting",
     "procedural": "procedural",
 }
+
+# The constructs' own lexicons (their rules are in rhetoric/constructs/).
+CONSTRUCT_LEXICONS = ("threat", "conditionality", "two_path", "commitment")
 
 # How far before a cue a negation still reaches it: at most this many words, and no
 # clause punctuation in between ("we will not impose sanctions": 1 word; "not, as some
@@ -41,15 +44,6 @@ _JOURNALIST_TURN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One lexicon rule matched at ``[start, end)`` of the sentence."""
-
-    rule: Rule
-    start: int
-    end: int
-
-
 @dataclass(slots=True)
 class SentenceCues:
     """Every cue found in one sentence (offsets relative to the sentence)."""
@@ -58,6 +52,12 @@ class SentenceCues:
     matches: dict[str, list[Match]]
     targets: list[Match]
     question: bool
+    # Every lexicon's matches, by lexicon id (see rhetoric.lexicon.match_many).
+    found: dict[int, list[Match]]
+
+    def of(self, lex) -> list[Match]:
+        """The matches of lexicon ``lex`` (a construct's own rules) in this sentence."""
+        return self.found.get(lex.id, _NONE)
 
     def count(self, feature: str) -> int:
         return len(self.matches[feature])
@@ -95,19 +95,21 @@ def lowercase(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-# (lexicons registered when built, ((feature, cue lexicon), ...), targets lexicon): the
-# lexicons are looked up once, not per sentence, and again whenever a lexicon is
-# (re)loaded.
-_lexicons: tuple = (-1, (), None)
+# (((feature, cue lexicon), ...), targets lexicon), as :func:`load_lexicons` last
+# found them: the lexicons are looked up once per call of the scorer, not per sentence.
+_lexicons: tuple = ((), None)
 
 
-def _cue_lexicons() -> tuple:
+def load_lexicons() -> tuple:
+    """Every lexicon scoring depends on, loaded (so registered with the matcher), and
+    the cue lexicons remembered for :func:`cues_from_matches`. ``load`` is cached: after
+    ``load.cache_clear()`` this picks up the lexicons anew."""
     global _lexicons
-    if _lexicons[0] != lexicon._REGISTRY.count:
-        cues = tuple((feature, load(name)) for feature, name in CUE_LEXICONS.items())
-        targets = load("targets")
-        _lexicons = (lexicon._REGISTRY.count, cues, targets)
-    return _lexicons[1], _lexicons[2]
+    for name in CONSTRUCT_LEXICONS:
+        load(name)
+    cues = tuple((feature, load(name)) for feature, name in CUE_LEXICONS.items())
+    _lexicons = (cues, load("targets"))
+    return _lexicons
 
 
 def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
@@ -119,10 +121,19 @@ def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
     """
     if low is None:
         low = lowercase(sentence)
-    cue_lexicons, target_lexicon = _cue_lexicons()
-    matches = {feature: [Match(r, s, e) for r, s, e in lex.finditer(low)] for feature, lex in cue_lexicons}
-    targets = [Match(r, s, e) for r, s, e in target_lexicon.finditer(low)]
-    return SentenceCues(low=low, matches=matches, targets=targets, question=is_question(sentence))
+    load_lexicons()  # registered before matching, so that their matches are found
+    return cues_from_matches(sentence, low, match_many([low])[0] or {})
+
+
+def cues_from_matches(sentence: str, low: str, found: dict[int, list[Match]]) -> SentenceCues:
+    """The cues of a sentence whose lexicon matches are known (``match_many``)."""
+    cue_lexicons, target_lexicon = _lexicons
+    matches = {feature: found.get(lex.id, _NONE) for feature, lex in cue_lexicons}
+    return SentenceCues(low, matches, found.get(target_lexicon.id, _NONE), is_question(sentence), found)
+
+
+# No matches (shared, never changed: callers only read it).
+_NONE: list[Match] = []
 
 
 def is_question(sentence: str) -> bool:

@@ -327,10 +327,15 @@ class RecordWriter:
     >>> buf = io.StringIO()
     >>> w = RecordWriter(buf, "csv", ["threat", "n_sentences"], digits=4)
     >>> w.write(7, {"threat": 0.123456, "n_sentences": 2})
+    >>> w.write_row(8, (0.123456, 2))
     >>> print(buf.getvalue(), end="")
     id,threat,n_sentences
     7,0.1235,2
+    8,0.1235,2
     """
+
+    # Rows remembered as text (see write_row); the memory is cleared when it is full.
+    MAX_REMEMBERED = 50_000
 
     def __init__(self, fh: IO[str], fmt: str, columns, *, digits: int | None = 4):
         if fmt not in OUTPUT_FORMATS:
@@ -339,16 +344,43 @@ class RecordWriter:
         self.fmt = fmt
         self.columns = tuple(columns)
         self.digits = digits
+        self._text_of_row: dict[tuple, str] = {}
         if fmt == "csv":
             self._csv = csv.writer(fh, lineterminator="\n")
             self._csv.writerow(("id",) + self.columns)
 
     def write(self, record_id, values) -> None:
-        row = [_compact(values[c], self.digits) for c in self.columns]
+        """One row: ``values`` maps every column to its value."""
+        self.write_row(record_id, tuple(values[c] for c in self.columns))
+
+    def write_row(self, record_id, row: tuple) -> None:
+        """One row: ``row`` holds the values in the order of ``columns``.
+
+        Rows repeat (most statements carry no cue, and their values are all alike), so
+        each distinct row is formatted once and its text reused.
+        """
+        text = self._text_of_row.get(row)
+        if text is None:
+            if len(self._text_of_row) >= self.MAX_REMEMBERED:
+                self._text_of_row.clear()
+            text = self._text_of_row[row] = self._format(row)
         if self.fmt == "csv":
+            if type(record_id) is int:
+                self.fh.write(f"{record_id},{text}\n")
+                return
             if isinstance(record_id, (list, dict)):  # a JSON id stays JSON, not a Python repr
                 record_id = json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))
-            self._csv.writerow([record_id, *row])
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow([record_id, ""])  # "id," quoted as csv quotes it
+            self.fh.write(f"{buf.getvalue()}{text}\n")
         else:
-            obj = {"id": record_id, **dict(zip(self.columns, row))}
-            self.fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self.fh.write(f'{{"id":{json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))},{text}}}\n')
+
+    def _format(self, row: tuple) -> str:
+        values = [_compact(v, self.digits) for v in row]
+        if self.fmt == "csv":
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow(values)
+            return buf.getvalue()
+        obj = json.dumps(dict(zip(self.columns, values)), ensure_ascii=False, separators=(",", ":"))
+        return obj[1:-1]  # the members, without braces: the id goes first

@@ -30,9 +30,9 @@ from functools import lru_cache
 
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
-from .cues import CUE_LEXICONS, _cue_lexicons, find_cues, is_question, lowercase
+from .cues import CONSTRUCT_LEXICONS, CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
 from . import lexicon
-from .lexicon import any_match, load
+from .lexicon import load, match_many
 from .text import normalise, split_sentences
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "TextScore",
     "score",
     "score_sentence",
+    "feature_rows",
     "feature_names",
     "BIASES",
 ]
@@ -98,40 +99,23 @@ class SentenceScore:
         return BIASES[construct] + sum(e.weight for e in self.evidence if e.construct == construct)
 
 
-# (lexicons registered, construct lexicons, every lexicon a score depends on): looked
-# up again whenever a lexicon is (re)loaded, e.g. after load.cache_clear().
-_lexicon_cache: tuple = (-1, (), ())
+# The lexicons a score depends on, as :func:`_lexicons` last found them: (the lexicons,
+# construct lexicon ids, ((count key, lexicon id), ...) of the cue lexicons, the targets
+# lexicon).
+_lexicon_cache: tuple = ((), frozenset(), (), None)
 
 
-def _lexicons() -> tuple[tuple, tuple]:
+def _lexicons() -> tuple[frozenset[int], tuple[tuple[str, int], ...], object]:
+    """Load the lexicons (cached by ``load``; anew after ``load.cache_clear()``) and
+    remember their ids. Called once per call of the scorer, before matching."""
     global _lexicon_cache
-    if _lexicon_cache[0] != lexicon._REGISTRY.count:
-        constructs = tuple(load(n) for n in ("threat", "conditionality", "two_path", "commitment"))
-        everything = constructs + tuple(load(n) for n in CUE_LEXICONS.values()) + (load("targets"),)
-        if not _cue_count_template:
-            counts = {f: 0 for f in CUE_LEXICONS}
-            counts["questions"] = 0
-            for g in target_groups():
-                counts[f"target_{g}"] = 0
-            _cue_count_template.update(counts)
-        _lexicon_cache = (lexicon._REGISTRY.count, constructs, everything)
-    return _lexicon_cache[1], _lexicon_cache[2]
-
-
-def _construct_lexicons() -> tuple:
-    return _lexicons()[0]
-
-
-def _all_lexicons() -> tuple:
-    """Every lexicon a sentence's scores depend on. Loading them registers their anchor
-    words, so that ``any_match`` can vouch that none of them matches."""
-    return _lexicons()[1]
-
-
-# The cue counts of a sentence without cues, in output order (filled by _lexicons).
-_cue_count_template: dict[str, int] = {}
-# (biases, scores) of a sentence without evidence: recomputed if a bias is changed.
-_no_evidence: tuple = ((), {})
+    cue_lexicons, targets = load_lexicons()
+    constructs = tuple(load(n) for n in CONSTRUCT_LEXICONS)
+    everything = (*constructs, *(lex for _, lex in cue_lexicons), targets)
+    if len(everything) != len(_lexicon_cache[0]) or any(a is not b for a, b in zip(everything, _lexicon_cache[0])):
+        cue_ids = tuple((feature, lex.id) for feature, lex in cue_lexicons)
+        _lexicon_cache = (everything, frozenset(lex.id for lex in constructs), cue_ids, targets)
+    return _lexicon_cache[1:]
 
 
 def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
@@ -149,6 +133,53 @@ def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evi
     return scores
 
 
+def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
+    """The cue counts of one sentence, in the order of :func:`_count_keys`."""
+    _, _, cue_ids, targets = _lexicon_cache
+    if not found:
+        return _NO_CUES[question]
+    counts = [len(found.get(i, ())) for _, i in cue_ids]
+    counts.append(int(question))
+    groups = target_groups()
+    by_group = [0] * len(groups)
+    for m in found.get(targets.id, ()):
+        if m.rule.group:
+            by_group[groups.index(m.rule.group)] += 1
+    return (*counts, *by_group)
+
+
+def _score_found(sentence: str, low: str, found: dict | None, offset: int) -> SentenceScore:
+    """Score one sentence whose lexicon matches are known (:func:`match_many`; None when
+    no lexicon matches). Most sentences carry no construct cue: no evidence then, only
+    the question flag and the cue counts."""
+    construct_ids = _lexicon_cache[1]
+    if not found or construct_ids.isdisjoint(found):
+        question = is_question(sentence)
+        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [],
+                             dict(zip(_count_keys(), _counts(found, question))))
+    cues = cues_from_matches(sentence, low, found)
+    ev_threat = threat.evidence(sentence, cues, offset)
+    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
+    ev_two = conditionality.two_path_evidence(sentence, cues, offset)
+    ev_commit = commitment.evidence(sentence, cues, offset)
+    if ev_threat or ev_cond or ev_two or ev_commit:
+        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
+    else:
+        scores = _scores_without_evidence().copy()
+    return SentenceScore(
+        start=offset,
+        end=offset + len(sentence),
+        text=sentence,
+        scores=scores,
+        evidence=ev_threat + ev_cond + ev_two + ev_commit,
+        cues=dict(zip(_count_keys(), _counts(found, cues.question))),
+    )
+
+
+# (biases, scores) of a sentence without evidence: recomputed if a bias is changed.
+_no_evidence: tuple = ((), {})
+
+
 def _scores_without_evidence() -> dict[str, float]:
     global _no_evidence
     biases = (threat.BIAS, conditionality.BIAS, conditionality.TWO_PATH_BIAS, commitment.BIAS)
@@ -160,53 +191,9 @@ def _scores_without_evidence() -> dict[str, float]:
 def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
     """Score one sentence (no splitting). ``offset`` shifts the evidence spans, for
     sentences cut from a longer text. The sentence should be :func:`normalise`\\ d."""
+    _lexicons()  # loaded (and registered with the matcher) before matching
     low = lowercase(sentence)
-    lexicons = _all_lexicons()
-    if not any_match(lexicons, low):
-        # Most sentences: no lexicon matches (most hold none of their words), so there
-        # is no cue and no evidence; only the question flag is left to find.
-        counts = _cue_count_template.copy()
-        if is_question(sentence):
-            counts["questions"] = 1
-        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [], counts)
-    if not any_match(_construct_lexicons(), low):
-        # Cues but no construct rule (a name, a negation, "said"): no evidence, only
-        # counts, straight from the lexicons' matches.
-        counts = _cue_count_template.copy()
-        cue_lexicons, target_lexicon = _cue_lexicons()
-        for feature, lex in cue_lexicons:
-            n = lex.count(low)
-            if n:
-                counts[feature] = n
-        for rule, _, _ in target_lexicon.finditer(low):
-            if rule.group:
-                counts["target_" + rule.group] += 1
-        if is_question(sentence):
-            counts["questions"] = 1
-        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [], counts)
-    cues = find_cues(sentence, low)
-    ev_threat = threat.evidence(sentence, cues, offset)
-    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
-    ev_two = conditionality.two_path_evidence(sentence, cues, offset)
-    ev_commit = commitment.evidence(sentence, cues, offset)
-    if ev_threat or ev_cond or ev_two or ev_commit:
-        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
-    else:
-        scores = _scores_without_evidence().copy()
-    counts = {f: cues.count(f) for f in CUE_LEXICONS}
-    counts["questions"] = int(cues.question)
-    for g in target_groups():
-        counts[f"target_{g}"] = 0
-    for g in cues.target_groups():
-        counts[f"target_{g}"] += 1
-    return SentenceScore(
-        start=offset,
-        end=offset + len(sentence),
-        text=sentence,
-        scores=scores,
-        evidence=ev_threat + ev_cond + ev_two + ev_commit,
-        cues=counts,
-    )
+    return _score_found(sentence, low, match_many([low])[0], offset)
 
 
 @dataclass(slots=True)
@@ -242,47 +229,59 @@ class TextScore:
 
 
 @lru_cache(maxsize=None)
-def _aggregate_keys() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    counts = CUE_FEATURES + tuple(f"target_{g}" for g in target_groups())
-    return counts, tuple(f"{c}_share" for c in CONSTRUCTS), tuple(f"{c}_mean" for c in CONSTRUCTS)
+def _count_keys() -> tuple[str, ...]:
+    """The cue counts of a sentence, in output order."""
+    return CUE_FEATURES + tuple(f"target_{g}" for g in target_groups())
 
 
-@lru_cache(maxsize=None)
-def _one_sentence_keys() -> tuple[str, ...]:
-    count_keys, share_keys, mean_keys = _aggregate_keys()
-    return CONSTRUCTS + count_keys + ("n_sentences",) + share_keys + mean_keys
+class _NoCues(dict):
+    """The counts of a sentence without any cue: ``_NO_CUES[question]``, built when
+    first asked for (the gazetteer's groups are known once it is loaded)."""
+
+    def __missing__(self, question: bool) -> tuple[int, ...]:
+        counts = [0] * len(_count_keys())
+        counts[len(CUE_FEATURES) - 1] = int(question)  # "questions" closes CUE_FEATURES
+        self[question] = tuple(counts)
+        return self[question]
 
 
-def _aggregate(sents: list[SentenceScore]) -> dict[str, float]:
-    count_keys, share_keys, mean_keys = _aggregate_keys()
-    n = len(sents)
+_NO_CUES = _NoCues()
+
+
+def _sentence_row(sent: SentenceScore) -> tuple:
+    """One sentence's scores and cue counts, in output order."""
+    return (*map(sent.scores.__getitem__, CONSTRUCTS), *map(sent.cues.__getitem__, _count_keys()))
+
+
+def _aggregate(rows: list[tuple]) -> tuple:
+    """A text's features (in :func:`feature_names` order) from its sentences' rows: the
+    maximum score, summed counts, the number of sentences, shares and means."""
+    n = len(rows)
+    k = len(CONSTRUCTS)
     if n == 1:
         # The common case (one sentence per row) without the loops. Same arithmetic as
         # below: max of one value, 0 + value, divided by 1.
-        sent = sents[0]
-        values = [sent.scores[c] for c in CONSTRUCTS]
-        return dict(zip(
-            _one_sentence_keys(),
-            [
-                *values,
-                *map(sent.cues.__getitem__, count_keys),
-                1,
-                *[(v >= THRESHOLD) / 1 for v in values],
-                *[(0.0 + v) / 1 for v in values],  # sum([v]) / 1
-            ],
-        ))
-    all_scores = [s.scores for s in sents]
-    values = {c: [sc[c] for sc in all_scores] for c in CONSTRUCTS}
-    feats = {c: max(values[c], default=0.0) for c in CONSTRUCTS}
-    all_cues = [s.cues for s in sents]
-    for f in count_keys:
-        feats[f] = sum([cues[f] for cues in all_cues])
-    feats["n_sentences"] = n
-    for c, key in zip(CONSTRUCTS, share_keys):
-        feats[key] = (sum([v >= THRESHOLD for v in values[c]]) / n) if n else 0.0
-    for c, key in zip(CONSTRUCTS, mean_keys):
-        feats[key] = (sum(values[c]) / n) if n else 0.0
-    return feats
+        row = rows[0]
+        values = row[:k]
+        return (*row, 1, *[(v >= THRESHOLD) / 1 for v in values], *[(0.0 + v) / 1 for v in values])
+    if n == 0:
+        return (*[0.0] * k, *[0] * (len(rows and rows[0]) or len(_count_keys())), 0, *[0.0] * k, *[0.0] * k)
+    columns = list(zip(*rows))
+    scores, counts = columns[:k], columns[k:]
+    return (
+        *[max(v) for v in scores],
+        *[sum(c) for c in counts],
+        n,
+        *[sum([v >= THRESHOLD for v in col]) / n for col in scores],
+        *[sum(col) / n for col in scores],
+    )
+
+
+def _sentence_spans(norm: str, split: bool) -> list[tuple[int, int]]:
+    if split:
+        return split_sentences(norm)
+    stripped = norm.strip()
+    return [(norm.find(stripped), norm.find(stripped) + len(stripped))] if stripped else []
 
 
 def score(text: str, *, split: bool = True) -> TextScore:
@@ -297,11 +296,50 @@ def score(text: str, *, split: bool = True) -> TextScore:
     """
     if not isinstance(text, str):
         raise TypeError(f"score() takes a str, got {type(text).__name__}")
+    _lexicons()  # loaded (and registered with the matcher) before matching
     norm = normalise(text)
-    if split:
-        spans = split_sentences(norm)
-    else:
-        stripped = norm.strip()
-        spans = [(norm.find(stripped), norm.find(stripped) + len(stripped))] if stripped else []
-    sents = [score_sentence(norm[s:e], s) for s, e in spans]
-    return TextScore(text=text, sentences=sents, features=_aggregate(sents))
+    spans = _sentence_spans(norm, split)
+    lows = [lowercase(norm[s:e]) for s, e in spans]
+    sents = [_score_found(norm[s:e], low, found, s) for (s, e), low, found in zip(spans, lows, match_many(lows))]
+    features = dict(zip(feature_names(), _aggregate([_sentence_row(sent) for sent in sents])))
+    return TextScore(text=text, sentences=sents, features=features)
+
+
+def feature_rows(texts, *, split: bool = True) -> list[tuple]:
+    """The features of many texts, one tuple per text in :func:`feature_names` order:
+    the numbers of ``score(text, split=split).features``, without keeping the evidence.
+
+    All the texts' sentences go through the lexicons together (:func:`match_many`), which
+    is what makes scoring a corpus fast; pass texts in chunks of a few thousand.
+
+    >>> rows = feature_rows(["We will defend every inch.", "Nice weather."])
+    >>> [dict(zip(feature_names(), r))["commitment"] >= 0.5 for r in rows]
+    [True, False]
+    """
+    _lexicons()  # loaded (and registered with the matcher) before matching
+    norms, spans = [], []
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"feature_rows() takes str texts, got {type(text).__name__}")
+        norm = normalise(text)
+        norms.append(norm)
+        spans.append(_sentence_spans(norm, split))
+    sentences = [norm[s:e] for norm, sp in zip(norms, spans) for s, e in sp]
+    lows = [lowercase(sent) for sent in sentences]
+    rows = []
+    for sent, low, found, offset in zip(sentences, lows, match_many(lows), [s for sp in spans for s, _ in sp]):
+        rows.append(_fast_sentence_row(sent, low, found, offset))
+    out, at = [], 0
+    for sp in spans:
+        out.append(_aggregate(rows[at : at + len(sp)]))
+        at += len(sp)
+    return out
+
+
+def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int) -> tuple:
+    """:func:`_sentence_row` of :func:`_score_found`, skipping the objects when no
+    construct rule matched."""
+    if not found or _lexicon_cache[1].isdisjoint(found):
+        scores = _scores_without_evidence()
+        return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, is_question(sentence)))
+    return _sentence_row(_score_found(sentence, low, found, offset))

@@ -142,6 +142,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['The answer is no.', 'Talks on Jan. 5 with U.S. officials failed.']
     """
+    if _BOUNDARY.search(text) is None:  # one sentence (most rows of a corpus of sentences)
+        end = len(text.rstrip())
+        start = len(text) - len(text.lstrip())
+        return [(start, end)] if end > start else []
     spans: list[tuple[int, int]] = []
     n = len(text)
     start = 0

@@ -65,8 +65,8 @@ def cue_evidence(construct: str, lexicon, cues: SentenceCues, sentence: str, off
     negation's span, so the explanation shows both the cue and what cancelled it.
     """
     out: list[Evidence] = []
-    for rule, s, e in lexicon.finditer(cues.low):
-        m = Match(rule, s, e)
+    for m in cues.of(lexicon):
+        rule, s, e = m
         out.append(_ev(construct, rule.name, rule.weight, m, sentence, offset, rule.reason))
         if rule.negatable and rule.weight > 0:
             neg = cues.negation_before(s, e)
