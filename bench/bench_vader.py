@@ -101,10 +101,23 @@ def pinned(cmd: list[str], core: int | None) -> list[str]:
     return ["taskset", "-c", str(core), *cmd] if core is not None else cmd
 
 
+# Both commands run as an installed program would: with their modules' byte code cached
+# (a PYTHONDONTWRITEBYTECODE in this shell would make one side recompile its source at
+# every start; the warm-up run writes the caches).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def console_script(name: str) -> str | None:
+    """The console script ``name`` of this interpreter's environment (beside
+    ``sys.executable``), not a shim or another environment's found on PATH first."""
+    here = Path(sys.executable).parent / name
+    return str(here) if here.is_file() else shutil.which(name)
+
+
 def run(cmd: list[str]) -> dict:
     """Run ``cmd`` as a fresh process; its wall time, CPU time and peak memory."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
     # wait4 gives this one child's resource use (getrusage(RUSAGE_CHILDREN) would
     # report the largest peak of all children so far).
     _, status, usage = os.wait4(proc.pid, 0)
@@ -161,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sentences and --repeats must be at least 1")
 
     # This process imports neither rhetoric nor VADER: see write_sample.
-    rhetoric_exe = shutil.which("rhetoric")
+    rhetoric_exe = console_script("rhetoric")
     if rhetoric_exe is None:
         raise SystemExit("the `rhetoric` command is not installed: pip install -e '.[bench]'")
     if importlib.util.find_spec("vaderSentiment") is None:
