@@ -142,4 +142,4 @@ def is_question(sentence: str) -> bool:
     >>> is_question("Will you respond?"), is_question("Q: And sanctions"), is_question("We act.")
     (True, True, False)
     """
-    return bool(_QUESTION_END.search(sentence) or _JOURNALIST_TURN.match(sentence))
+    return bool(("?" in sentence and _QUESTION_END.search(sentence)) or _JOURNALIST_TURN.match(sentence))

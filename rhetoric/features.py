@@ -38,7 +38,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .scoring import feature_names, score
+from .scoring import feature_names, feature_rows
+
+# Texts scored together (rhetoric.scoring.feature_rows): their sentences meet the
+# lexicons in one pass; chunks keep the memory of a large X bounded.
+_CHUNK = 2000
 
 __all__ = ["RhetoricFeatures"]
 
@@ -71,7 +75,7 @@ def _as_texts(X) -> list[str]:
 
 
 class RhetoricFeatures(TransformerMixin, BaseEstimator):
-    """Score raw texts with :func:`rhetoric.score` and return the chosen features.
+    """Score raw texts as :func:`rhetoric.score` does and return the chosen features.
 
     Parameters
     ----------
@@ -137,10 +141,13 @@ class RhetoricFeatures(TransformerMixin, BaseEstimator):
         """Score each text of ``X``; return a float array of shape (n_texts, n_features)."""
         check_is_fitted(self, "feature_names_out_")
         texts = _as_texts(X)
+        names = feature_names()
+        columns = [names.index(f) for f in self.features_]
         out = np.empty((len(texts), len(self.features_)), dtype=np.float64)
-        for i, text in enumerate(texts):
-            feats = score(text, split=self.split).features
-            out[i] = [feats[f] for f in self.features_]
+        for start in range(0, len(texts), _CHUNK):
+            rows = feature_rows(texts[start : start + _CHUNK], split=bool(self.split))
+            if rows:
+                out[start : start + len(rows)] = np.asarray(rows, dtype=np.float64)[:, columns]
         return out
 
     def get_feature_names_out(self, input_features=None):

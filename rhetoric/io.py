@@ -345,6 +345,8 @@ class RecordWriter:
         self.columns = tuple(columns)
         self.digits = digits
         self._text_of_row: dict[tuple, str] = {}
+        self._last_row: tuple | None = None
+        self._last_text: str | None = None
         if fmt == "csv":
             self._csv = csv.writer(fh, lineterminator="\n")
             self._csv.writerow(("id",) + self.columns)
@@ -359,11 +361,15 @@ class RecordWriter:
         Rows repeat (most statements carry no cue, and their values are all alike), so
         each distinct row is formatted once and its text reused.
         """
-        text = self._text_of_row.get(row)
+        if row is self._last_row:  # the same row object again (see rhetoric.scoring)
+            text = self._last_text
+        else:
+            text = self._text_of_row.get(row)
         if text is None:
             if len(self._text_of_row) >= self.MAX_REMEMBERED:
                 self._text_of_row.clear()
             text = self._text_of_row[row] = self._format(row)
+        self._last_row, self._last_text = row, text
         if self.fmt == "csv":
             if type(record_id) is int:
                 self.fh.write(f"{record_id},{text}\n")

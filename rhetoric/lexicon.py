@@ -83,21 +83,20 @@ class Lexicon:
     name: str
     rules: tuple[Rule, ...]
     path: str
+    _analysis: "_Analysis | None" = field(default=None, repr=False, compare=False)
     _filter: "_Prefilter" = field(init=False, repr=False, compare=False)
+    #: The key of this lexicon's matches in :func:`match_many`'s answers.
+    id: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "_filter", _Prefilter(self.rules, self.path))
+        object.__setattr__(self, "_filter", _Prefilter(self.rules, self.path, self._analysis))
+        object.__setattr__(self, "id", self._filter.id)
 
     @property
     def regex(self) -> re.Pattern[str]:
         """All rules as one alternation (group ``r{i}`` is rule ``i``), compiled on
         first use: scoring itself never needs it."""
         return self._filter.full_regex()
-
-    @property
-    def id(self) -> int:
-        """The key of this lexicon's matches in :func:`match_many`'s answers."""
-        return self._filter.id
 
     def finditer(self, text: str):
         """The :class:`Match`\\ es of ``text``, in order."""
@@ -875,17 +874,13 @@ def match_many(texts: list[str]) -> list[dict[int, list[Match]] | None]:
 class _Prefilter:
     """A lexicon's rules indexed by anchor, and each rule's own compiled pattern."""
 
-    def __init__(self, rules: tuple[Rule, ...], path: str):
+    def __init__(self, rules: tuple[Rule, ...], path: str, analysis: "_Analysis | None" = None):
         self.rules = rules
         self.order = {rule.name: i for i, rule in enumerate(rules)}
         self.path = path
-        self.may_be_empty = False
-        anchors = []
-        for rule in rules:
-            parsed = _PARSED.get(rule.pattern) or _sre_parse.parse(rule.pattern)
-            if parsed.getwidth()[0] == 0:
-                self.may_be_empty = True
-            anchors.append(_anchors(rule.pattern))
+        if analysis is None:
+            analysis = _analyse(rules)
+        anchors, self.may_be_empty = analysis
         self.anchors = anchors
         self.always = tuple(i for i, found in enumerate(anchors) if not found)
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
@@ -991,5 +986,75 @@ def load(name: str, directory: str | None = None) -> Lexicon:
         path = path / f"{name}.tsv"
     if not path.is_file():
         raise LexiconError(f"lexicon file not found: {path}")
-    rules = _parse(path)
-    return Lexicon(name=path.stem, rules=tuple(rules), path=str(path))
+    data = path.read_bytes()
+    stored = _read_analysis(path, data)
+    if stored is not None:
+        rules, analysis = stored
+    else:
+        rules = tuple(_parse(path))
+        analysis = _analyse(rules)
+        _write_analysis(path, data, (rules, analysis))
+    return Lexicon(name=path.stem, rules=rules, path=str(path), _analysis=analysis)
+
+
+# --- The analysis of a lexicon file, kept beside it -------------------------------------
+#
+# Reading a lexicon's patterns and finding their anchors takes most of the start-up of a
+# scoring run (about 80 ms for the packaged lexicons), so, as Python keeps the byte code
+# of a module, the result is kept in ``__pycache__`` beside the file, under a key of the
+# file's bytes, this module's source and the Python version: any change to either reads
+# the file again. Nothing is written where writing is not allowed (a read-only install)
+# or not wanted (``PYTHONDONTWRITEBYTECODE``).
+
+# (anchors of each rule, whether some rule can match the empty string)
+_Analysis = tuple[list[list["_Anchor"]], bool]
+
+
+def _analyse(rules) -> "_Analysis":
+    anchors = [_anchors(rule.pattern) for rule in rules]
+    may_be_empty = any((_PARSED.get(r.pattern) or _sre_parse.parse(r.pattern)).getwidth()[0] == 0 for r in rules)
+    return anchors, may_be_empty
+
+
+@lru_cache(maxsize=1)
+def _analysis_version() -> bytes:
+    import sys
+
+    return Path(__file__).read_bytes() + sys.version.encode()
+
+
+def _analysis_path(path: Path, data: bytes) -> Path:
+    import hashlib
+
+    key = hashlib.sha256(data + b"\0" + _analysis_version()).hexdigest()[:20]
+    return path.parent / "__pycache__" / f"{path.stem}.{key}.lexicon.pickle"
+
+
+def _read_analysis(path: Path, data: bytes):
+    import pickle
+
+    try:
+        with open(_analysis_path(path, data), "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # none yet, unreadable, or written by another version: read the file
+        return None
+
+
+def _write_analysis(path: Path, data: bytes, analysis) -> None:
+    import pickle
+    import sys
+    import tempfile
+
+    if sys.dont_write_bytecode:
+        return
+    target = _analysis_path(path, data)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        for old in target.parent.glob(f"{path.stem}.*.lexicon.pickle"):  # other versions
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(analysis, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)  # whole or not at all: a reader never sees half a file
+    except OSError:
+        return

@@ -150,30 +150,26 @@ def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
 
 def _score_found(sentence: str, low: str, found: dict | None, offset: int) -> SentenceScore:
     """Score one sentence whose lexicon matches are known (:func:`match_many`; None when
-    no lexicon matches). Most sentences carry no construct cue: no evidence then, only
-    the question flag and the cue counts."""
-    construct_ids = _lexicon_cache[1]
-    if not found or construct_ids.isdisjoint(found):
-        question = is_question(sentence)
-        return SentenceScore(offset, offset + len(sentence), sentence, _scores_without_evidence().copy(), [],
-                             dict(zip(_count_keys(), _counts(found, question))))
+    no lexicon matches)."""
+    evidence, scores, question = _evidence(sentence, low, found, offset)
+    return SentenceScore(offset, offset + len(sentence), sentence, scores.copy(), evidence,
+                         dict(zip(_count_keys(), _counts(found, question))))
+
+
+def _evidence(sentence: str, low: str, found: dict | None, offset: int) -> tuple[list[Evidence], dict, bool]:
+    """``(evidence, scores, is a question)`` of one sentence. Most sentences carry no
+    construct cue: no evidence then, and the scores of the biases alone (shared: copy
+    before changing them)."""
+    if not found or _lexicon_cache[1].isdisjoint(found):
+        return [], _scores_without_evidence(), is_question(sentence)
     cues = cues_from_matches(sentence, low, found)
     ev_threat = threat.evidence(sentence, cues, offset)
     ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
     ev_two = conditionality.two_path_evidence(sentence, cues, offset)
     ev_commit = commitment.evidence(sentence, cues, offset)
     if ev_threat or ev_cond or ev_two or ev_commit:
-        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)
-    else:
-        scores = _scores_without_evidence().copy()
-    return SentenceScore(
-        start=offset,
-        end=offset + len(sentence),
-        text=sentence,
-        scores=scores,
-        evidence=ev_threat + ev_cond + ev_two + ev_commit,
-        cues=dict(zip(_count_keys(), _counts(found, cues.question))),
-    )
+        return ev_threat + ev_cond + ev_two + ev_commit, _scores(ev_threat, ev_cond, ev_two, ev_commit), cues.question
+    return [], _scores_without_evidence(), cues.question
 
 
 # (biases, scores) of a sentence without evidence: recomputed if a bias is changed.
@@ -329,17 +325,41 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     rows = []
     for sent, low, found, offset in zip(sentences, lows, match_many(lows), [s for sp in spans for s, _ in sp]):
         rows.append(_fast_sentence_row(sent, low, found, offset))
+    plain, question = _constant_rows()
     out, at = [], 0
     for sp in spans:
-        out.append(_aggregate(rows[at : at + len(sp)]))
+        if len(sp) == 1:
+            row = rows[at]
+            out.append(plain[1] if row is plain[0] else question[1] if row is question[0] else _aggregate([row]))
+        else:
+            out.append(_aggregate(rows[at : at + len(sp)]))
         at += len(sp)
     return out
 
 
 def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int) -> tuple:
-    """:func:`_sentence_row` of :func:`_score_found`, skipping the objects when no
-    construct rule matched."""
-    if not found or _lexicon_cache[1].isdisjoint(found):
+    """:func:`_sentence_row` of :func:`_score_found`, without its objects."""
+    _, scores, question = _evidence(sentence, low, found, offset)
+    if not found:
+        return _constant_rows()[question][0]
+    return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, question))
+
+
+# (biases, rows): see _constant_rows.
+_constant: tuple = ((), ())
+
+
+def _constant_rows() -> tuple[tuple[tuple, tuple], tuple[tuple, tuple]]:
+    """``[question][0]``: the row of a sentence no lexicon matches, ``[question][1]``:
+    the features of a text of that one sentence. Always the same objects (so a writer
+    can tell they repeat); recomputed if a bias is changed."""
+    global _constant
+    biases = (threat.BIAS, conditionality.BIAS, conditionality.TWO_PATH_BIAS, commitment.BIAS)
+    if _constant[0] != biases:
         scores = _scores_without_evidence()
-        return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, is_question(sentence)))
-    return _sentence_row(_score_found(sentence, low, found, offset))
+        rows = []
+        for question in (False, True):
+            row = (*map(scores.__getitem__, CONSTRUCTS), *_counts(None, question))
+            rows.append((row, _aggregate([row])))
+        _constant = (biases, tuple(rows))
+    return _constant[1]

@@ -102,6 +102,9 @@ SENTENCE_OPENERS = frozenset(
 # A candidate boundary: terminal punctuation, optional closing quotes or brackets, then
 # white space. Whether it really is a boundary is decided in :func:`split_sentences`.
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n\s*\n")
+# Whether a text may hold a boundary (besides a blank line): the first branch of
+# _BOUNDARY, simpler, so it is found faster (no alternation to try at each character).
+_MAY_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z.]*)\.$")
 _WORD_AFTER = re.compile(r"[\"'(\[]*([A-Za-z]+)")
 # A "sentence" that is only a paragraph or list number ("19.", "(b)", "iv.") belongs to
@@ -142,7 +145,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['The answer is no.', 'Talks on Jan. 5 with U.S. officials failed.']
     """
-    if _BOUNDARY.search(text) is None:  # one sentence (most rows of a corpus of sentences)
+    if "\n" not in text and _MAY_BOUNDARY.search(text) is None:  # one sentence (most rows of a corpus of sentences)
         end = len(text.rstrip())
         start = len(text) - len(text.lstrip())
         return [(start, end)] if end > start else []

@@ -14,14 +14,9 @@ __all__ = ["featurise_chunk", "worker_extractor_version"]
 
 def featurise_chunk(texts: list[str], split: bool = True) -> list[tuple]:
     """Feature rows for ``texts``, one tuple per text, in input order."""
-    from rhetoric.scoring import feature_names, score
+    from rhetoric.scoring import feature_rows
 
-    names = feature_names()
-    rows = []
-    for text in texts:
-        feats = score(text, split=split).features
-        rows.append(tuple(feats[n] for n in names))
-    return rows
+    return feature_rows(list(texts), split=split)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,115 @@
+"""The batch engine: many sentences through the lexicons at once must give exactly what
+one sentence at a time gives, and a lexicon's stored analysis must follow its file."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rhetoric
+from rhetoric.cues import lowercase
+from rhetoric.lexicon import load, match_many
+from rhetoric.scoring import feature_names, feature_rows
+from rhetoric.text import normalise
+
+from test_properties import LEXICON_NAMES, texts
+
+# Sentences where several rules of one lexicon match, overlapping or not: the merge of
+# rule-by-rule matches must make the alternation's choice.
+OVERLAPS = [
+    "If Russia chooses to invade, if it attacks, unless it stops, it will face consequences.",
+    "We will never accept it, we will not accept it and we will never, ever accept it.",
+    "Either Moscow chooses diplomacy or it chooses confrontation; either way, sanctions.",
+    "not only sanctions but not just sanctions: no sanctions relief, no new sanctions",
+    "the United States and the United Kingdom, the U.S. and NATO, Russia and the Russian Federation",
+]
+
+
+def _by_lexicon(low: str) -> dict[int, list]:
+    lexicons = [load(name) for name in LEXICON_NAMES]
+    return {lex.id: found for lex in lexicons if (found := list(lex.finditer(low)))}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(texts, max_size=8))
+def test_match_many_finds_what_each_lexicon_finds(batch):
+    lows = [lowercase(normalise(t)) for t in batch + OVERLAPS]
+    for low, found in zip(lows, match_many(lows)):
+        assert (found or {}) == _by_lexicon(low)
+
+
+def test_match_many_on_overlapping_rules():
+    lows = [lowercase(t) for t in OVERLAPS]
+    many = match_many(lows)
+    for low, found in zip(lows, many):
+        assert found == _by_lexicon(low)
+    # The fixtures do reach the merge: some lexicon has matches of several rules.
+    assert any(len({m.rule.name for m in ms}) > 1 for found in many for ms in found.values())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(texts, max_size=8), st.booleans())
+def test_feature_rows_are_the_features_of_score(batch, split):
+    rows = feature_rows(batch + OVERLAPS, split=split)
+    assert rows == [tuple(rhetoric.score(t, split=split).features.values()) for t in batch + OVERLAPS]
+    for row in rows:
+        assert len(row) == len(feature_names())
+
+
+def test_feature_rows_rejects_a_non_text():
+    import pytest
+
+    with pytest.raises(TypeError, match="str"):
+        feature_rows(["fine", None])
+
+
+def _copy_lexicons(tmp_path):
+    folder = tmp_path / "lexicons"
+    shutil.copytree(load("threat").path.rsplit("/", 1)[0], folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def test_a_lexicons_analysis_is_stored_beside_it_and_follows_the_file(tmp_path, monkeypatch):
+    folder = _copy_lexicons(tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = str(folder / "threat.tsv")
+    first = load(path)
+    stored = list((folder / "__pycache__").glob("threat.*.lexicon.pickle"))
+    assert len(stored) == 1
+    load.cache_clear()
+    again = load(path)  # read from the stored analysis
+    assert again.rules == first.rules
+    assert again._filter.anchors[0][0].words == first._filter.anchors[0][0].words
+    # A changed file is read anew (a new key), and the old analysis is removed.
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("glorp\t3.0\tnegatable\tglorp\ta test rule\n")
+    load.cache_clear()
+    changed = load(path)
+    assert changed.rules[-1].name == "glorp"
+    assert [r for r, _, _ in changed.finditer("they will face a glorp")][-1].name == "glorp"
+    now = list((folder / "__pycache__").glob("threat.*.lexicon.pickle"))
+    assert len(now) == 1 and now != stored
+    load.cache_clear()
+
+
+def test_no_analysis_is_written_when_byte_code_is_not(tmp_path, monkeypatch):
+    folder = _copy_lexicons(tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    load(str(folder / "hedges.tsv"))
+    assert not (folder / "__pycache__").exists()
+    load.cache_clear()
+
+
+def test_a_damaged_stored_analysis_is_ignored(tmp_path, monkeypatch):
+    folder = _copy_lexicons(tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = str(folder / "boosters.tsv")
+    expected = [r.name for r, _, _ in load(path).finditer("a swift and severe response")]
+    for stored in (folder / "__pycache__").glob("boosters.*.lexicon.pickle"):
+        stored.write_bytes(b"not a pickle")
+    load.cache_clear()
+    assert [r.name for r, _, _ in load(path).finditer("a swift and severe response")] == expected
+    load.cache_clear()
