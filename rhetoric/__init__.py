@@ -10,7 +10,7 @@ without loading numpy, pandas or scikit-learn); :class:`rhetoric.RhetoricFeature
 and :mod:`rhetoric.data` load those when first used.
 """
 
-from .scoring import CONSTRUCTS, SentenceScore, TextScore, feature_names, score, score_sentence
+from .scoring import CONSTRUCTS, SentenceScore, TextScore, feature_names, feature_rows, score, score_sentence
 from .text import normalise, sentences, split_sentences
 
 __version__ = "0.1.0"
@@ -20,6 +20,7 @@ __all__ = [
     "SentenceScore",
     "TextScore",
     "feature_names",
+    "feature_rows",
     "score",
     "score_sentence",
     "normalise",
