@@ -121,8 +121,9 @@ def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
     """
     if low is None:
         low = lowercase(sentence)
-    load_lexicons()  # registered before matching, so that their matches are found
-    return cues_from_matches(sentence, low, match_many([low])[0] or {})
+    cue_lexicons, targets = load_lexicons()  # registered before matching, so that their matches are found
+    lexicons = [load(name) for name in CONSTRUCT_LEXICONS] + [lex for _, lex in cue_lexicons] + [targets]
+    return cues_from_matches(sentence, low, match_many([low], lexicons)[0] or {})
 
 
 def cues_from_matches(sentence: str, low: str, found: dict[int, list[Match]]) -> SentenceCues:

@@ -808,8 +808,8 @@ def _rule_texts(texts: list[str]) -> dict[tuple[int, int], list[int]]:
     return todo
 
 
-def match_many(texts: list[str]) -> list[dict[int, list[Match]] | None]:
-    """The matches of every registered lexicon in each of ``texts``.
+def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] | None]:
+    """The matches of ``lexicons`` (default: every lexicon loaded) in each of ``texts``.
 
     Returns, for each text, ``None`` when no rule of any lexicon matches it, else a dict
     ``{lexicon id: [Match, ...]}`` (``Lexicon.id``) holding the lexicons that match, each
@@ -829,11 +829,12 @@ def match_many(texts: list[str]) -> list[dict[int, list[Match]] | None]:
     """
     reg = _REGISTRY
     filters = reg.filters
+    wanted = range(len(filters)) if lexicons is None else frozenset(lex.id for lex in lexicons)
     out: list[dict[int, list[Match]] | None] = [None] * len(texts)
     several: list[tuple[int, int]] = []  # (text, lexicon id) with matches of several rules
     for (lexicon_id, i), ks in sorted(_rule_texts(texts).items()):
         f = filters[lexicon_id]
-        if f.may_be_empty:
+        if lexicon_id not in wanted or f.may_be_empty:
             continue  # empty matches: the alternation's own stepping, text by text, below
         rule, rx = f.rules[i], f._rule_regex(i)
         search, finditer = rx.search, rx.finditer
@@ -861,7 +862,7 @@ def match_many(texts: list[str]) -> list[dict[int, list[Match]] | None]:
         if any(b.start < a.end for a, b in zip(found, found[1:])):
             out[k][lexicon_id] = f.scan(texts[k], tuple(sorted({f.order[m.rule.name] for m in found})))
     for f in filters:
-        if f.may_be_empty:
+        if f.may_be_empty and f.id in wanted:
             for k, text in enumerate(texts):
                 found = f.matches(text)
                 if found:

@@ -189,7 +189,7 @@ def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
     sentences cut from a longer text. The sentence should be :func:`normalise`\\ d."""
     _lexicons()  # loaded (and registered with the matcher) before matching
     low = lowercase(sentence)
-    return _score_found(sentence, low, match_many([low])[0], offset)
+    return _score_found(sentence, low, match_many([low], _lexicon_cache[0])[0], offset)
 
 
 @dataclass(slots=True)
@@ -296,7 +296,8 @@ def score(text: str, *, split: bool = True) -> TextScore:
     norm = normalise(text)
     spans = _sentence_spans(norm, split)
     lows = [lowercase(norm[s:e]) for s, e in spans]
-    sents = [_score_found(norm[s:e], low, found, s) for (s, e), low, found in zip(spans, lows, match_many(lows))]
+    found = match_many(lows, _lexicon_cache[0])
+    sents = [_score_found(norm[s:e], low, f, s) for (s, e), low, f in zip(spans, lows, found)]
     features = dict(zip(feature_names(), _aggregate([_sentence_row(sent) for sent in sents])))
     return TextScore(text=text, sentences=sents, features=features)
 
@@ -322,9 +323,9 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
         spans.append(_sentence_spans(norm, split))
     sentences = [norm[s:e] for norm, sp in zip(norms, spans) for s, e in sp]
     lows = [lowercase(sent) for sent in sentences]
-    rows = []
-    for sent, low, found, offset in zip(sentences, lows, match_many(lows), [s for sp in spans for s, _ in sp]):
-        rows.append(_fast_sentence_row(sent, low, found, offset))
+    offsets = [s for sp in spans for s, _ in sp]
+    found = match_many(lows, _lexicon_cache[0])
+    rows = [_fast_sentence_row(*args) for args in zip(sentences, lows, found, offsets)]
     plain, question = _constant_rows()
     out, at = [], 0
     for sp in spans:

@@ -113,3 +113,13 @@ def test_a_damaged_stored_analysis_is_ignored(tmp_path, monkeypatch):
     load.cache_clear()
     assert [r.name for r, _, _ in load(path).finditer("a swift and severe response")] == expected
     load.cache_clear()
+
+
+def test_match_many_asks_only_the_lexicons_given():
+    hedges, boosters = load("hedges"), load("boosters")
+    low = "we may respond in a swift and severe way"
+    everything = match_many([low])[0]
+    assert hedges.id in everything and boosters.id in everything
+    only = match_many([low], [boosters])[0]
+    assert set(only) == {boosters.id} and only[boosters.id] == everything[boosters.id]
+    assert match_many([low], [])[0] is None
