@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import lexicon
 from .lexicon import Match, load, match_many
 
 __all__ = ["Match", "SentenceCues", "find_cues", "is_question", "lowercase", "CUE_LEXICONS"]

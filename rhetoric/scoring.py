@@ -31,7 +31,6 @@ from functools import lru_cache
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
 from .cues import CONSTRUCT_LEXICONS, CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
-from . import lexicon
 from .lexicon import load, match_many
 from .text import normalise, split_sentences
 

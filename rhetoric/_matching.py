@@ -1,0 +1,388 @@
+"""Matching lexicons against sentences: one rule at a time, only where its anchors are.
+
+Every lexicon loaded registers its rules' anchors (see :mod:`rhetoric._patterns`) in one
+index, :data:`_REGISTRY`. :func:`match_many` matches a batch of sentences against the
+lexicons in one pass (what scoring uses); :class:`_Prefilter` answers for one lexicon
+and one text (``Lexicon.finditer``). Both find exactly what the alternation of all the
+lexicon's rules would find, first listed rule winning at a position.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from ._patterns import _WORD_RUN, LexiconError, _Analysis, _analyse, _Anchor, _compile, _is_word, _rule_source, _wrap
+
+if TYPE_CHECKING:
+    from .lexicon import Rule
+
+__all__ = ["Match", "any_match", "may_match", "match_many"]
+
+
+class Match(NamedTuple):
+    """One lexicon rule matched at ``[start, end)`` of a text (a tuple: cheap to make,
+    and it unpacks as ``rule, start, end``)."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+class _Registry:
+    """Anchor words and substrings of every lexicon loaded, and which rules of which
+    lexicon each one calls for: one lookup per text serves all lexicons."""
+
+    def __init__(self):
+        # First (cheapest) anchor -> the rules to consider, as (lexicon id, rule index).
+        self.by_word: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.by_substring: dict[str, tuple[tuple[int, int], ...]] = {}
+        # (lexicon id, rule index) -> its other anchors' words: one of each must be in
+        # the text too.
+        self.more: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
+        self.more_keys: frozenset[tuple[int, int]] = frozenset()
+        self.words: frozenset[str] = frozenset()  # every anchor word, first or other
+        self.ascii_keys: frozenset[bytes] = frozenset()
+        self.by_ascii_word: dict[bytes, tuple[tuple[int, int], ...]] = {}
+        self.ascii_more: dict[tuple[int, int], tuple[frozenset[bytes], ...]] = {}
+        self.substrings: tuple[str, ...] = ()
+        self.always_run = False  # some lexicon has a rule without anchor
+        self.always_pairs: tuple[tuple[int, int], ...] = ()  # those rules, as (lexicon id, index)
+        self.filters: list[_Prefilter] = []  # by lexicon id
+        self.count = 0
+
+    def add(self, prefilter: "_Prefilter", anchors: list[list[_Anchor]]) -> int:
+        """Register one lexicon's rules' anchors (``anchors[i]`` for rule ``i``)."""
+        lexicon_id = self.count
+        self.filters.append(prefilter)
+        words, subs = set(self.words), set(self.substrings)
+        for i, found in enumerate(anchors):
+            pair = (lexicon_id, i)
+            if not found:
+                self.always_run = True
+                self.always_pairs += (pair,)
+                continue
+            for w in found[0].words:
+                self.by_word[w] = self.by_word.get(w, ()) + (pair,)
+            for sub in found[0].substrings:
+                self.by_substring[sub] = self.by_substring.get(sub, ()) + (pair,)
+            if len(found) > 1:
+                self.more[pair] = tuple(a.words for a in found[1:])
+            for a in found:
+                words |= a.words
+                subs |= a.substrings
+        self.more_keys = frozenset(self.more)
+        self.words = frozenset(words)
+        # The same, keyed by bytes, for ASCII text (most text: one C-level split).
+        self.ascii_keys = frozenset(w.encode("ascii") for w in self.words if w.isascii())
+        self.by_ascii_word = {w.encode("ascii"): v for w, v in self.by_word.items() if w.isascii()}
+        self.ascii_more = {k: tuple(frozenset(w.encode("ascii") for w in ws if w.isascii()) for ws in v)
+                           for k, v in self.more.items()}
+        self.substrings = tuple(sorted(subs))
+        # For match_many: by first-anchor word, the rules with no other anchor, and the
+        # rules with others (each with those, to check), for str and ASCII-bytes words.
+        self.plain, self.gated = _split_index(self.by_word, self.more)
+        self.ascii_plain, self.ascii_gated = _split_index(self.by_ascii_word, self.ascii_more)
+        self.count += 1
+        return lexicon_id
+
+
+def _split_index(by_word: dict, more: dict) -> tuple[dict, dict]:
+    plain, gated = {}, {}
+    for w, pairs in by_word.items():
+        if any(p not in more for p in pairs):
+            plain[w] = tuple(p for p in pairs if p not in more)
+        if any(p in more for p in pairs):
+            gated[w] = tuple((p, more[p]) for p in pairs if p in more)
+    return plain, gated
+
+
+_REGISTRY = _Registry()
+# ASCII bytes: word characters (as ``\w`` defines them) stay, everything else is a space.
+_ASCII_WORDS = bytes(b if _is_word(chr(b)) else 32 for b in range(128)) + b" " * 128
+_NO_CANDIDATES: dict[int, tuple[int, ...]] = {}
+# (text, lexicons registered, {lexicon id: indices of its rules whose anchors are in text})
+_text_memo: tuple = (None, -1, _NO_CANDIDATES)
+
+
+def _anchored_rules(text: str) -> dict[int, tuple[int, ...]]:
+    """For each registered lexicon with a rule whose anchors are all in ``text``: the
+    indices of those rules, in order."""
+    global _text_memo
+    memo = _text_memo
+    reg = _REGISTRY
+    if memo[0] is text and memo[1] == reg.count:
+        return memo[2]
+    if text.isascii():
+        words = reg.ascii_keys.intersection(text.encode().translate(_ASCII_WORDS).split())
+        by_word, more = reg.by_ascii_word, reg.ascii_more
+    else:
+        words = reg.words.intersection(_WORD_RUN.findall(text))
+        by_word, more = reg.by_word, reg.more
+    pairs: set[tuple[int, int]] = set()
+    for w in words:
+        if w in by_word:
+            pairs.update(by_word[w])
+    if reg.substrings:
+        for sub in reg.substrings:
+            if sub in text:
+                pairs.update(reg.by_substring.get(sub, ()))
+    result = _NO_CANDIDATES
+    if pairs:
+        for pair in reg.more_keys.intersection(pairs):
+            for other in more[pair]:
+                if other.isdisjoint(words):
+                    pairs.discard(pair)
+                    break
+        if pairs:
+            grouped: dict[int, list[int]] = {}
+            for lexicon_id, i in sorted(pairs):
+                if lexicon_id in grouped:
+                    grouped[lexicon_id].append(i)
+                else:
+                    grouped[lexicon_id] = [i]
+            result = {k: tuple(v) for k, v in grouped.items()}
+    _text_memo = (text, reg.count, result)
+    return result
+
+
+def any_match(lexicons, text: str) -> bool:
+    """``any(lex.search(text) for lex in lexicons)``, asking only the lexicons with an
+    anchor in ``text``."""
+    anchored = _anchored_rules(text)
+    if not anchored and not _REGISTRY.always_run:
+        return False
+    for lex in lexicons:
+        f = lex._filter
+        if (f.id in anchored or f.always) and f.matches(text):
+            return True
+    return False
+
+
+def may_match(text: str) -> bool:
+    """False when no rule of any lexicon loaded so far can match ``text`` (its words
+    hold no anchor): the scorer's shortcut for the many sentences without any cue.
+
+    >>> from rhetoric.lexicon import load
+    >>> _ = load("threat")
+    >>> may_match("the weather was fine"), may_match("new sanctions")
+    (False, True)
+    """
+    return _REGISTRY.always_run or bool(_anchored_rules(text))
+
+
+# --- Many texts at once ----------------------------------------------------------------
+#
+# Scoring a corpus asks every lexicon about every sentence. Asking lexicon by lexicon
+# costs a round of Python calls per sentence and lexicon, most of them to hear "nothing
+# here". :func:`match_many` turns the loop around: one pass over the texts collects, from
+# their words, which rules each text could hold (two on average in the crisis corpus,
+# none for a third of its sentences); then each such rule runs on its texts alone.
+
+
+def _rule_texts(texts: list[str]) -> dict[tuple[int, int], list[int]]:
+    """``{(lexicon id, rule index): [indices of the texts holding all the rule's
+    anchors]}`` for every registered lexicon (rules without anchors: every text)."""
+    reg = _REGISTRY
+    table = _ASCII_WORDS
+    todo: dict[tuple[int, int], list[int]] = {}
+    for k, text in enumerate(texts):
+        if text.isascii():
+            hits = reg.ascii_keys.intersection(text.encode().translate(table).split())
+            plain, gated, more = reg.ascii_plain, reg.ascii_gated, reg.ascii_more
+        else:
+            hits = reg.words.intersection(_WORD_RUN.findall(text))
+            plain, gated, more = reg.plain, reg.gated, reg.more
+        pairs: list[tuple[int, int]] = []
+        for w in hits:
+            # A rule is indexed by its first anchor; its other anchors must be here too.
+            if w in plain:
+                pairs += plain[w]
+            if w in gated:
+                for pair, others in gated[w]:
+                    for other in others:
+                        if other.isdisjoint(hits):
+                            break
+                    else:
+                        pairs.append(pair)
+        for sub in reg.substrings:
+            if sub in text:
+                for pair in reg.by_substring.get(sub, ()):
+                    if pair not in more or not any(other.isdisjoint(hits) for other in more[pair]):
+                        pairs.append(pair)
+        for pair in pairs:
+            found = todo.get(pair)
+            if found is None:
+                todo[pair] = [k]
+            elif found[-1] != k:  # two words of one anchor in the same text
+                found.append(k)
+    if reg.always_pairs:
+        every = list(range(len(texts)))
+        for pair in reg.always_pairs:
+            todo[pair] = every
+    return todo
+
+
+def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] | None]:
+    """The matches of ``lexicons`` (default: every lexicon loaded) in each of ``texts``.
+
+    Returns, for each text, ``None`` when no rule of any lexicon matches it, else a dict
+    ``{lexicon id: [Match, ...]}`` (``Lexicon.id``) holding the lexicons that match, each
+    list exactly what ``lexicon.finditer(text)`` gives: the alternation of the lexicon's
+    rules, first listed rule winning at a position.
+
+    Each candidate rule is run over its texts on its own. Where a lexicon has matches of
+    several rules in one text and two of them overlap, the alternation's choice is made
+    by :meth:`_Prefilter.scan`; where they do not overlap, the alternation finds exactly
+    their union (it starts where the leftmost of them starts, takes it, and resumes at
+    its end, before every other match).
+
+    >>> from rhetoric.lexicon import load
+    >>> lex = load("boosters")
+    >>> found = match_many(["nothing here", "a swift and severe response"])
+    >>> found[0], [m.rule.name for m in found[1][lex.id]]
+    (None, ['swift', 'severe'])
+    """
+    reg = _REGISTRY
+    filters = reg.filters
+    wanted = range(len(filters)) if lexicons is None else frozenset(lex.id for lex in lexicons)
+    out: list[dict[int, list[Match]] | None] = [None] * len(texts)
+    several: list[tuple[int, int]] = []  # (text, lexicon id) with matches of several rules
+    for (lexicon_id, i), ks in sorted(_rule_texts(texts).items()):
+        f = filters[lexicon_id]
+        if lexicon_id not in wanted or f.may_be_empty:
+            continue  # empty matches: the alternation's own stepping, text by text, below
+        rule, rx = f.rules[i], f._rule_regex(i)
+        search, finditer = rx.search, rx.finditer
+        for k in ks:
+            text = texts[k]
+            m = search(text)  # most candidates do not match: no list for them
+            if m is None:
+                continue
+            found = [Match(rule, *m.span())]
+            found += [Match(rule, *m.span()) for m in finditer(text, m.end())]
+            if found:
+                by_lexicon = out[k]
+                if by_lexicon is None:
+                    out[k] = {lexicon_id: found}
+                elif lexicon_id not in by_lexicon:
+                    by_lexicon[lexicon_id] = found
+                else:
+                    if by_lexicon[lexicon_id][-1].rule is not rule:
+                        several.append((k, lexicon_id))
+                    by_lexicon[lexicon_id] += found
+    for k, lexicon_id in dict.fromkeys(several):
+        found = out[k][lexicon_id]
+        f = filters[lexicon_id]
+        found.sort(key=lambda m: (m.start, f.order[m.rule.name]))
+        if any(b.start < a.end for a, b in zip(found, found[1:])):
+            out[k][lexicon_id] = f.scan(texts[k], tuple(sorted({f.order[m.rule.name] for m in found})))
+    for f in filters:
+        if f.may_be_empty and f.id in wanted:
+            for k, text in enumerate(texts):
+                found = f.matches(text)
+                if found:
+                    if out[k] is None:
+                        out[k] = {}
+                    out[k][f.id] = found
+    return out
+
+
+class _Prefilter:
+    """A lexicon's rules indexed by anchor, and each rule's own compiled pattern."""
+
+    def __init__(self, rules: tuple[Rule, ...], path: str, analysis: _Analysis | None = None):
+        self.rules = rules
+        self.order = {rule.name: i for i, rule in enumerate(rules)}
+        self.path = path
+        if analysis is None:
+            analysis = _analyse(rules)
+        anchors, self.may_be_empty = analysis
+        self.anchors = anchors
+        self.always = tuple(i for i, found in enumerate(anchors) if not found)
+        self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
+        self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self.full: re.Pattern[str] | None = None
+        self.last: tuple = (None, [])  # (text, matches) of the last text asked about
+        self.id = _REGISTRY.add(self, anchors)
+
+    def full_regex(self) -> re.Pattern[str]:
+        if self.full is None:
+            self.full = _compile(self.rules)
+        return self.full
+
+    def _rule_regex(self, i: int) -> re.Pattern[str]:
+        rx = self.compiled[i]
+        if rx is None:
+            rule = self.rules[i]
+            try:
+                rx = self.compiled[i] = re.compile(_rule_source(rule.pattern))
+            except re.error as exc:
+                raise LexiconError(f"{self.path}: rule {rule.name!r}: bad pattern {rule.pattern!r}: {exc}") from None
+        return rx
+
+    def rule_matches(self, i: int, text: str) -> list[Match]:
+        """Every match of rule ``i`` alone in ``text``."""
+        rule = self.rules[i]
+        return [Match(rule, *m.span()) for m in self._rule_regex(i).finditer(text)]
+
+    def _subset_regex(self, idx: tuple[int, ...]) -> re.Pattern[str]:
+        rx = self.subsets.get(idx)
+        if rx is None:
+            if len(self.subsets) >= 512:  # bounded: a pathological input cannot grow it
+                self.subsets.clear()
+            rx = self.subsets[idx] = re.compile(
+                "|".join(f"(?P<r{i}>{_wrap(self.rules[i].pattern)})" for i in idx)
+            )
+        return rx
+
+    def matches(self, text: str) -> list[Match]:
+        """``(rule, start, end)`` of every match, as the full alternation finds them.
+        The last text's answer is kept: the scorer asks about each sentence a few
+        times (any match? which cues? which evidence?)."""
+        last = self.last
+        if last[0] is text:
+            return last[1]
+        memo = _text_memo
+        if memo[0] is text and memo[1] == _REGISTRY.count:
+            idx = memo[2].get(self.id, ())
+        else:
+            idx = _anchored_rules(text).get(self.id, ())
+        if self.always:
+            idx = tuple(sorted(set(idx) | set(self.always)))
+        found = self.scan(text, idx) if idx else []
+        self.last = (text, found)  # one assignment: consistent across threads
+        return found
+
+    def scan(self, text: str, idx: tuple[int, ...]) -> list[Match]:
+        """Matches of the rules ``idx`` (in lexicon order), with the alternation's
+        semantics."""
+        rules = self.rules
+        if len(idx) == 1:
+            return self.rule_matches(idx[0], text)
+        if self.may_be_empty:
+            # Empty matches make the alternation's stepping subtle: let the engine do it.
+            return [Match(rules[int(m.lastgroup[1:])], *m.span()) for m in self._subset_regex(idx).finditer(text)]
+        # The alternation's semantics, rule by rule: the leftmost position where any rule
+        # matches wins, and there the first listed rule; the scan goes on at its end.
+        # A rule's next match at or after ``pos`` stays valid until ``pos`` passes it.
+        heads = []
+        for i in idx:
+            m = self._rule_regex(i).search(text)
+            if m is not None:
+                heads.append((m.start(), i, m))
+        out: list[Match] = []
+        while heads:
+            start, i, m = min(heads)
+            end = m.end()
+            out.append(Match(rules[i], start, end))
+            kept = []
+            for h in heads:
+                if h[0] >= end:
+                    kept.append(h)
+                else:
+                    m2 = self._rule_regex(h[1]).search(text, end)
+                    if m2 is not None:
+                        kept.append((m2.start(), h[1], m2))
+            heads = kept
+        return out
