@@ -123,3 +123,12 @@ def test_match_many_asks_only_the_lexicons_given():
     only = match_many([low], [boosters])[0]
     assert set(only) == {boosters.id} and only[boosters.id] == everything[boosters.id]
     assert match_many([low], [])[0] is None
+
+
+def test_the_engines_docstring_examples_hold():
+    import doctest
+
+    from rhetoric import _matching, _patterns, cues, lexicon, scoring, text
+
+    for module in (lexicon, _patterns, _matching, cues, text, scoring):
+        assert doctest.testmod(module).failed == 0, module.__name__
