@@ -26,6 +26,8 @@ MUST_FIRE = [
     "Russia will present draft documents on security guarantees.",
     "We will keep security assistance flowing to Ukraine.",
     "Our position is a red line.",
+    "We will fight to the very end.",
+    "We will defend our land to the bitter end.",
 ]
 
 MUST_NOT_FIRE = [
@@ -38,6 +40,14 @@ MUST_NOT_FIRE = [
     # procedural and schedule
     "I will now give the floor to the Minister of Foreign Affairs.",
     "The President will travel to Brussels on Thursday.",
+    "The President will also lay flowers at the memorial to the end of the Civil War.",
+    "The report will be delivered by the Foreign Minister.",
+    "The President will present the State Awards on Sunday.",
+    "We will provide a readout of the call later today.",
+    "If you have more questions, feel free to reach out and we will help.",
+    # a demand on another actor binds no one of the speaker's side
+    "Russia must withdraw its troops immediately.",
+    "Everyone must stay calm.",
     "We will discuss this issue tomorrow.",
     "I'll let them speak for themselves.",
     "We'll see what happens.",
