@@ -27,6 +27,9 @@ MUST_FIRE = [
     "Putin will bear the consequences of his choice.",
     "We will freeze the assets of the oligarchs who back this war.",
     "We are prepared to ratchet up the pressure on Moscow.",
+    "Sanctions remain part of the options we have.",
+    "Further costs are among the options on the table for Moscow.",
+    "We are preparing tough sanctions in case of further escalation.",
 ]
 
 MUST_NOT_FIRE = [
@@ -52,6 +55,9 @@ MUST_NOT_FIRE = [
     # relief and effects of sanctions suffered
     "Return to the deal would result in sanctions lifting.",
     "The illegal sanctions of the West have hurt our farmers.",
+    "Due to the imposed international sanctions, protest sentiment is growing in Russia.",
+    "The financial sanctions and the steps we've taken have crippled Russia's banking sector.",
+    "We are reviewing sanctions relief for the humanitarian sector.",
     # plain sentences
     "Thank you very much.",
     "I will now give the floor to the Minister.",
