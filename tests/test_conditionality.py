@@ -25,6 +25,8 @@ MUST_FIRE = [
     "Should they cross that line, there will be consequences.",
     "If any of their forces cross that line, the response will be swift, severe and shared by all of us.",
     "The nature of our response will depend on the actions Russia takes.",
+    "We are ready to impose severe consequences should Russia choose war.",
+    "They will reach consensus on an entry process should they decide to apply.",
 ]
 
 MUST_NOT_FIRE = [
@@ -55,6 +57,12 @@ MUST_NOT_FIRE = [
     "Even if it rains, the parade will take place.",
     "We will see what happens.",
     "The sanctions were discussed at length.",
+    # "should" of obligation, not of condition; time and resolve, not conditions
+    "Members of parliament should be in Ukraine at this time, as this will be a signal.",
+    "If NATO cannot close the sky, they should at least provide aircraft.",
+    "This war should end as soon as possible, but on Ukrainian terms.",
+    "We will fight as long as it takes to liberate the country.",
+    "If successful, the Kremlin will continue to build its empire.",
 ]
 
 TWO_PATH = [
