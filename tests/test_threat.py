@@ -30,6 +30,8 @@ MUST_FIRE = [
     "Sanctions remain part of the options we have.",
     "Further costs are among the options on the table for Moscow.",
     "We are preparing tough sanctions in case of further escalation.",
+    "Sanctions are not the only tool in our toolkit.",
+    "Time is not on their side because of the sheer cost that is being imposed on them.",
 ]
 
 MUST_NOT_FIRE = [
