@@ -28,6 +28,9 @@ MUST_FIRE = [
     "Our position is a red line.",
     "We will fight to the very end.",
     "We will defend our land to the bitter end.",
+    # contractions: the subject and the verb in one word
+    "We're ready to engage in diplomacy.",
+    "I'm prepared to meet him anywhere.",
 ]
 
 MUST_NOT_FIRE = [
