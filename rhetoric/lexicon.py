@@ -15,7 +15,8 @@ comments; the first other line is the header. Columns (tab-separated):
 ``pattern``
     a Python regular expression matched against the lower-cased, normalised sentence;
     word boundaries are added around it, so ``sanction(s|ed)?`` does not match inside
-    another word;
+    another word, nor right after an apostrophe: a match cannot begin with a clitic,
+    so write ``(we|they)'re``, not ``'re``;
 ``reason``
     why the rule is there, in the codebook's terms.
 
