@@ -27,6 +27,7 @@ MUST_FIRE = [
     "The nature of our response will depend on the actions Russia takes.",
     "We are ready to impose severe consequences should Russia choose war.",
     "They will reach consensus on an entry process should they decide to apply.",
+    "In the event that our neighbour decides to attack, we will respond.",
 ]
 
 MUST_NOT_FIRE = [
