@@ -1,0 +1,115 @@
+"""Lint of the packaged lexicons: patterns with parts that can never match.
+
+A rule's words are separated by single spaces, so an alternative that always ends in a
+space, followed by a part that always starts with one, can only match two spaces in a
+row, which normalised text almost never has: ``(if|in the event (that )?) (\\S+ )`` never
+matched "in the event that Russia ...". This was a real bug; the test keeps it from
+coming back in any lexicon.
+"""
+
+from __future__ import annotations
+
+from re import _constants as sre
+from re import _parser as sre_parse
+
+import pytest
+
+from rhetoric._patterns import _class_chars, _edge, _merge_literals, _LITERALS
+from rhetoric.lexicon import load
+
+from test_properties import LEXICON_NAMES
+
+ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _item_ends(op, av, first: bool):
+    """The characters a non-empty match of one item can start (first) or end with;
+    None when unknown (a wildcard, a large class)."""
+    if op is _LITERALS:
+        return {av[0] if first else av[-1]}
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN:
+        chars = _class_chars(av)
+        return set(chars) if chars is not None else None
+    if op is sre.SUBPATTERN:
+        return _seq_ends(av[3].data, first)
+    if op is sre.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            part = _seq_ends(branch.data, first)
+            if part is None:
+                return None
+            out |= part
+        return out
+    if op in REPEATS:
+        return _seq_ends(av[2].data, first)
+    return None
+
+
+def _seq_ends(items, first: bool):
+    """The characters every match of the sequence can start (first) or end with."""
+    items = _merge_literals(items)
+    found: set[str] = set()
+    for op, av in items if first else reversed(items):
+        if op in ZERO_WIDTH:
+            continue
+        part = _item_ends(op, av, first)
+        if part is None:
+            return None
+        found |= part
+        if not _edge(op, av)[0]:  # this item cannot be empty: the edge is here
+            return found
+    return None  # the whole sequence can be empty: its edge is its neighbour's
+
+
+def _dead_alternatives(items) -> list[str]:
+    """Alternatives that always end in a space, followed by a part that always starts
+    with one."""
+    items = _merge_literals(items)
+    dead = []
+    for i, (op, av) in enumerate(items):
+        # The parser factors a common start out of the alternatives: (if|in the event)
+        # becomes i(f|n the event), a prefix and a branch.
+        prefix, branch = [], None
+        if op is sre.BRANCH:
+            branch = av
+        elif op is sre.SUBPATTERN and av[3].data and av[3].data[-1][0] is sre.BRANCH:
+            prefix, branch = list(av[3].data[:-1]), av[3].data[-1][1]
+        if branch is not None and _seq_ends(items[i + 1 :], first=True) == {" "}:
+            for alternative in branch[1]:
+                if _seq_ends(prefix + list(alternative.data), first=False) == {" "}:
+                    dead.append(str(alternative))
+        for sub in _children(op, av):
+            dead += _dead_alternatives(sub)
+    return dead
+
+
+def _children(op, av):
+    if op is sre.SUBPATTERN:
+        yield av[3].data
+    elif op is sre.BRANCH:
+        for branch in av[1]:
+            yield branch.data
+    elif op in REPEATS:
+        yield av[2].data
+    elif op in (sre.ASSERT, sre.ASSERT_NOT):
+        yield av[1].data
+
+
+@pytest.mark.parametrize("name", LEXICON_NAMES)
+def test_no_alternative_needs_two_spaces(name):
+    problems = []
+    for rule in load(name).rules:
+        dead = _dead_alternatives(sre_parse.parse(rule.pattern).data)
+        if dead:
+            problems.append(f"{name}.tsv rule {rule.name}: an alternative always ends in a space "
+                            f"and is followed by one: {rule.pattern}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_lint_finds_the_bug_it_is_for():
+    assert _dead_alternatives(sre_parse.parse(r"(if|in the event (that )?) (\S+ ){0,4}decides").data)
+    assert not _dead_alternatives(sre_parse.parse(r"(if|in the event( that)?) (\S+ ){0,4}decides").data)
+    assert not _dead_alternatives(sre_parse.parse(r"(stand|stood) (firmly )?(with|by)").data)
