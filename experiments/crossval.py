@@ -40,6 +40,16 @@ def _scores(model, X, target: Target, codes_seen: np.ndarray) -> tuple[np.ndarra
     return out, kind
 
 
+def _early_stopping_params(model) -> list[str]:
+    """The ``early_stopping`` parameters of ``model`` (a pipeline's steps included)."""
+    return [k for k in model.get_params() if k == "early_stopping" or k.endswith("__early_stopping")]
+
+
+def _stops_early(model) -> bool:
+    params = model.get_params()
+    return any(params[k] is True for k in _early_stopping_params(model))
+
+
 def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np.ndarray, cv,
                    direct_scores: np.ndarray | None = None, threshold: float = 0.5,
                    on_fold=None) -> tuple[pd.DataFrame, list[dict], list[str], str]:
@@ -88,7 +98,19 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
             scores[test] = (1.0 if only == positive else 0.0) if target.binary else (np.arange(n_classes) == only)
         else:
             model = pipeline_factory()
-            model.fit(X.iloc[train], y[train])
+            try:
+                model.fit(X.iloc[train], y[train])
+            except ValueError as exc:
+                # Early stopping holds out a stratified validation share of the training
+                # fold, which needs two members of every class; a rare label (two_path
+                # on a slice) can have one. Fit that fold without early stopping.
+                if "least populated class" not in str(exc) or not _stops_early(model):
+                    raise
+                model = pipeline_factory()
+                model.set_params(**{k: False for k in _early_stopping_params(model)})
+                model.fit(X.iloc[train], y[train])
+                notes.append(f"fold {k}: too few members of a class for early stopping's validation split; "
+                             "fitted without early stopping")
             pred[test] = model.predict(X.iloc[test])
             scores[test], kind = _scores(model, X.iloc[test], target, model.classes_)
             if on_fold is not None:

@@ -288,6 +288,34 @@ def test_cross_validate_notes_folds_it_cannot_judge():
     assert len(pred) == 12 and set(pred["fold"]) == {0, 1}
 
 
+def test_cross_validate_fits_without_early_stopping_when_a_class_is_too_rare_for_it():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.random(40)})
+    y = np.zeros(40, dtype=int)
+    y[[0, 20]] = 1  # one positive in each fold: one in each training fold
+    target = Target("t", np.arange(40), y, [0, 1], 1)
+
+    class Halves:
+        n_splits = 2
+
+        def split(self, X, y, groups):
+            idx = np.arange(len(y))
+            yield idx[20:], idx[:20]
+            yield idx[:20], idx[20:]
+
+    def factory():
+        return make_pipeline(HistGradientBoostingClassifier(early_stopping=True, max_iter=5, random_state=0))
+
+    with pytest.raises(ValueError, match="least populated class"):
+        factory().fit(X.iloc[20:], y[20:])  # what the fold would have hit
+    pred, folds, notes, kind = cross_validate(factory, X, target, np.arange(40), Halves())
+    assert len(pred) == 40 and kind == "probability"
+    assert sum("without early stopping" in n for n in notes) == 2
+
+
 def test_collect_makes_one_row_per_run_target_and_metric(tmp_path):
     for job, model in enumerate(["logreg", "linear_svm"]):
         run_dir = tmp_path / "sweep" / str(job)
