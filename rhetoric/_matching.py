@@ -17,7 +17,7 @@ from ._patterns import _WORD_RUN, LexiconError, _Analysis, _analyse, _Anchor, _c
 if TYPE_CHECKING:
     from .lexicon import Rule
 
-__all__ = ["Match", "any_match", "may_match", "match_many"]
+__all__ = ["Match", "match_many"]
 
 
 class Match(NamedTuple):
@@ -40,13 +40,11 @@ class _Registry:
         # (lexicon id, rule index) -> its other anchors' words: one of each must be in
         # the text too.
         self.more: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
-        self.more_keys: frozenset[tuple[int, int]] = frozenset()
         self.words: frozenset[str] = frozenset()  # every anchor word, first or other
         self.ascii_keys: frozenset[bytes] = frozenset()
         self.by_ascii_word: dict[bytes, tuple[tuple[int, int], ...]] = {}
         self.ascii_more: dict[tuple[int, int], tuple[frozenset[bytes], ...]] = {}
         self.substrings: tuple[str, ...] = ()
-        self.always_run = False  # some lexicon has a rule without anchor
         self.always_pairs: tuple[tuple[int, int], ...] = ()  # those rules, as (lexicon id, index)
         self.filters: list[_Prefilter] = []  # by lexicon id
         self.count = 0
@@ -59,7 +57,6 @@ class _Registry:
         for i, found in enumerate(anchors):
             pair = (lexicon_id, i)
             if not found:
-                self.always_run = True
                 self.always_pairs += (pair,)
                 continue
             for w in found[0].words:
@@ -71,7 +68,6 @@ class _Registry:
             for a in found:
                 words |= a.words
                 subs |= a.substrings
-        self.more_keys = frozenset(self.more)
         self.words = frozenset(words)
         # The same, keyed by bytes, for ASCII text (most text: one C-level split).
         self.ascii_keys = frozenset(w.encode("ascii") for w in self.words if w.isascii())
@@ -100,75 +96,6 @@ def _split_index(by_word: dict, more: dict) -> tuple[dict, dict]:
 _REGISTRY = _Registry()
 # ASCII bytes: word characters (as ``\w`` defines them) stay, everything else is a space.
 _ASCII_WORDS = bytes(b if _is_word(chr(b)) else 32 for b in range(128)) + b" " * 128
-_NO_CANDIDATES: dict[int, tuple[int, ...]] = {}
-# (text, lexicons registered, {lexicon id: indices of its rules whose anchors are in text})
-_text_memo: tuple = (None, -1, _NO_CANDIDATES)
-
-
-def _anchored_rules(text: str) -> dict[int, tuple[int, ...]]:
-    """For each registered lexicon with a rule whose anchors are all in ``text``: the
-    indices of those rules, in order."""
-    global _text_memo
-    memo = _text_memo
-    reg = _REGISTRY
-    if memo[0] is text and memo[1] == reg.count:
-        return memo[2]
-    if text.isascii():
-        words = reg.ascii_keys.intersection(text.encode().translate(_ASCII_WORDS).split())
-        by_word, more = reg.by_ascii_word, reg.ascii_more
-    else:
-        words = reg.words.intersection(_WORD_RUN.findall(text))
-        by_word, more = reg.by_word, reg.more
-    pairs: set[tuple[int, int]] = set()
-    for w in words:
-        if w in by_word:
-            pairs.update(by_word[w])
-    if reg.substrings:
-        for sub in reg.substrings:
-            if sub in text:
-                pairs.update(reg.by_substring.get(sub, ()))
-    result = _NO_CANDIDATES
-    if pairs:
-        for pair in reg.more_keys.intersection(pairs):
-            for other in more[pair]:
-                if other.isdisjoint(words):
-                    pairs.discard(pair)
-                    break
-        if pairs:
-            grouped: dict[int, list[int]] = {}
-            for lexicon_id, i in sorted(pairs):
-                if lexicon_id in grouped:
-                    grouped[lexicon_id].append(i)
-                else:
-                    grouped[lexicon_id] = [i]
-            result = {k: tuple(v) for k, v in grouped.items()}
-    _text_memo = (text, reg.count, result)
-    return result
-
-
-def any_match(lexicons, text: str) -> bool:
-    """``any(lex.search(text) for lex in lexicons)``, asking only the lexicons with an
-    anchor in ``text``."""
-    anchored = _anchored_rules(text)
-    if not anchored and not _REGISTRY.always_run:
-        return False
-    for lex in lexicons:
-        f = lex._filter
-        if (f.id in anchored or f.always) and f.matches(text):
-            return True
-    return False
-
-
-def may_match(text: str) -> bool:
-    """False when no rule of any lexicon loaded so far can match ``text`` (its words
-    hold no anchor): the scorer's shortcut for the many sentences without any cue.
-
-    >>> from rhetoric.lexicon import load
-    >>> _ = load("threat")
-    >>> may_match("the weather was fine"), may_match("new sanctions")
-    (False, True)
-    """
-    return _REGISTRY.always_run or bool(_anchored_rules(text))
 
 
 # --- Many texts at once ----------------------------------------------------------------
@@ -279,8 +206,9 @@ def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] |
             out[k][lexicon_id] = f.scan(texts[k], tuple(sorted({f.order[m.rule.name] for m in found})))
     for f in filters:
         if f.may_be_empty and f.id in wanted:
+            every_rule = tuple(range(len(f.rules)))
             for k, text in enumerate(texts):
-                found = f.matches(text)
+                found = f.scan(text, every_rule)
                 if found:
                     if out[k] is None:
                         out[k] = {}
@@ -299,7 +227,6 @@ class _Prefilter:
             analysis = _analyse(rules)
         anchors, self.may_be_empty = analysis
         self.anchors = anchors
-        self.always = tuple(i for i, found in enumerate(anchors) if not found)
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
         self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
         self.full: re.Pattern[str] | None = None
@@ -337,20 +264,14 @@ class _Prefilter:
         return rx
 
     def matches(self, text: str) -> list[Match]:
-        """``(rule, start, end)`` of every match, as the full alternation finds them.
-        The last text's answer is kept: the scorer asks about each sentence a few
-        times (any match? which cues? which evidence?)."""
+        """The matches of this lexicon in ``text`` (:func:`match_many` of one text).
+        The last text's answer is kept: a caller may ask about a text several times
+        (``search``, then ``finditer``)."""
         last = self.last
         if last[0] is text:
             return last[1]
-        memo = _text_memo
-        if memo[0] is text and memo[1] == _REGISTRY.count:
-            idx = memo[2].get(self.id, ())
-        else:
-            idx = _anchored_rules(text).get(self.id, ())
-        if self.always:
-            idx = tuple(sorted(set(idx) | set(self.always)))
-        found = self.scan(text, idx) if idx else []
+        found = match_many([text], [self])[0]
+        found = found[self.id] if found else []
         self.last = (text, found)  # one assignment: consistent across threads
         return found
 

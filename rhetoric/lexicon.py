@@ -42,10 +42,10 @@ from pathlib import Path
 from re import _constants as _sre
 from re import _parser as _sre_parse
 
-from ._matching import Match, _Prefilter, any_match, match_many, may_match
+from ._matching import Match, _Prefilter, match_many
 from ._patterns import _PARSED, LexiconError, _analyse, _Analysis
 
-__all__ = ["Rule", "Match", "Lexicon", "LexiconError", "load", "lexicon_dir", "may_match", "any_match", "match_many"]
+__all__ = ["Rule", "Match", "Lexicon", "LexiconError", "load", "lexicon_dir", "match_many"]
 
 _COLUMNS = ("rule", "weight", "flags", "pattern", "reason")
 
