@@ -265,14 +265,18 @@ def test_bootstrap_is_seeded_and_brackets_the_value():
 
 
 class _Splits:
-    """Fixed folds: fold 0 holds every positive, fold 1 none."""
+    """Two fixed folds: the first ``cut`` items, then the rest (by default fold 0 holds
+    every positive of the 12-item example below, fold 1 none)."""
 
     n_splits = 2
 
+    def __init__(self, cut: int = 6):
+        self.cut = cut
+
     def split(self, X, y, groups):
         idx = np.arange(len(y))
-        yield idx[6:], idx[:6]
-        yield idx[:6], idx[6:]
+        yield idx[self.cut :], idx[: self.cut]
+        yield idx[: self.cut], idx[self.cut :]
 
 
 def test_cross_validate_notes_folds_it_cannot_judge():
@@ -298,20 +302,12 @@ def test_cross_validate_fits_without_early_stopping_when_a_class_is_too_rare_for
     y[[0, 20]] = 1  # one positive in each fold: one in each training fold
     target = Target("t", np.arange(40), y, [0, 1], 1)
 
-    class Halves:
-        n_splits = 2
-
-        def split(self, X, y, groups):
-            idx = np.arange(len(y))
-            yield idx[20:], idx[:20]
-            yield idx[:20], idx[20:]
-
     def factory():
         return make_pipeline(HistGradientBoostingClassifier(early_stopping=True, max_iter=5, random_state=0))
 
     with pytest.raises(ValueError, match="least populated class"):
         factory().fit(X.iloc[20:], y[20:])  # what the fold would have hit
-    pred, folds, notes, kind = cross_validate(factory, X, target, np.arange(40), Halves())
+    pred, folds, notes, kind = cross_validate(factory, X, target, np.arange(40), _Splits(20))
     assert len(pred) == 40 and kind == "probability"
     assert sum("without early stopping" in n for n in notes) == 2
 
