@@ -126,7 +126,9 @@ def _cmd_score(args) -> int:
     def run(fh) -> None:
         writer = RecordWriter(fh, out_fmt, columns, digits=args.digits)
         if jobs == 1:
-            for chunk in _chunks(records, CHUNK_ROWS):
+            # Typed at a terminal, each line is answered at once; otherwise in chunks.
+            interactive = args.input == "-" and sys.stdin.isatty()
+            for chunk in _chunks(records, 1 if interactive else CHUNK_ROWS):
                 for rec, row in zip(chunk, feature_rows([r.text for r in chunk], split=split)):
                     writer.write_row(rec.id, row)
                 if chunk.error is not None:
