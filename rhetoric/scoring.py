@@ -100,8 +100,8 @@ class SentenceScore:
 
 # The lexicons a score depends on, as :func:`_lexicons` last found them: (the lexicons,
 # construct lexicon ids, ((count key, lexicon id), ...) of the cue lexicons, the targets
-# lexicon).
-_lexicon_cache: tuple = ((), frozenset(), (), None)
+# lexicon, the ids of the threat, conditionality, two_path and commitment lexicons).
+_lexicon_cache: tuple = ((), frozenset(), (), None, (-1, -1, -1, -1))
 
 
 def _lexicons() -> tuple[frozenset[int], tuple[tuple[str, int], ...], object]:
@@ -113,8 +113,9 @@ def _lexicons() -> tuple[frozenset[int], tuple[tuple[str, int], ...], object]:
     everything = (*constructs, *(lex for _, lex in cue_lexicons), targets)
     if len(everything) != len(_lexicon_cache[0]) or any(a is not b for a, b in zip(everything, _lexicon_cache[0])):
         cue_ids = tuple((feature, lex.id) for feature, lex in cue_lexicons)
-        _lexicon_cache = (everything, frozenset(lex.id for lex in constructs), cue_ids, targets)
-    return _lexicon_cache[1:]
+        by_construct = tuple(lex.id for lex in constructs)
+        _lexicon_cache = (everything, frozenset(by_construct), cue_ids, targets, by_construct)
+    return _lexicon_cache[1:4]
 
 
 def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
@@ -134,7 +135,7 @@ def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evi
 
 def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
     """The cue counts of one sentence, in the order of :func:`_count_keys`."""
-    _, _, cue_ids, targets = _lexicon_cache
+    _, _, cue_ids, targets, _ = _lexicon_cache
     if not found:
         return _NO_CUES[question]
     counts = [len(found.get(i, ())) for _, i in cue_ids]
@@ -162,10 +163,13 @@ def _evidence(sentence: str, low: str, found: dict | None, offset: int) -> tuple
     if not found or _lexicon_cache[1].isdisjoint(found):
         return [], _scores_without_evidence(), is_question(sentence)
     cues = cues_from_matches(sentence, low, found)
-    ev_threat = threat.evidence(sentence, cues, offset)
-    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset)
-    ev_two = conditionality.two_path_evidence(sentence, cues, offset)
-    ev_commit = commitment.evidence(sentence, cues, offset)
+    # A construct without a match of its own rules has no evidence (its modifiers apply
+    # only on top of its own rules): skip its module.
+    threat_id, cond_id, two_id, commit_id = _lexicon_cache[4]
+    ev_threat = threat.evidence(sentence, cues, offset) if threat_id in found else []
+    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset) if cond_id in found else []
+    ev_two = conditionality.two_path_evidence(sentence, cues, offset) if two_id in found else []
+    ev_commit = commitment.evidence(sentence, cues, offset) if commit_id in found else []
     if ev_threat or ev_cond or ev_two or ev_commit:
         return ev_threat + ev_cond + ev_two + ev_commit, _scores(ev_threat, ev_cond, ev_two, ev_commit), cues.question
     return [], _scores_without_evidence(), cues.question
