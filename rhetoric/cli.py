@@ -129,8 +129,7 @@ def _cmd_score(args) -> int:
             # Typed at a terminal, each line is answered at once; otherwise in chunks.
             interactive = args.input == "-" and sys.stdin.isatty()
             for chunk in _chunks(records, 1 if interactive else CHUNK_ROWS):
-                for rec, row in zip(chunk, feature_rows([r.text for r in chunk], split=split)):
-                    writer.write_row(rec.id, row)
+                writer.write_rows([r.id for r in chunk], feature_rows([r.text for r in chunk], split=split))
                 if chunk.error is not None:
                     raise chunk.error
         else:

@@ -356,11 +356,16 @@ class RecordWriter:
         self.write_row(record_id, tuple(values[c] for c in self.columns))
 
     def write_row(self, record_id, row: tuple) -> None:
-        """One row: ``row`` holds the values in the order of ``columns``.
+        """One row: ``row`` holds the values in the order of ``columns``."""
+        self.fh.write(self._line(record_id, row))
 
-        Rows repeat (most statements carry no cue, and their values are all alike), so
-        each distinct row is formatted once and its text reused.
-        """
+    def write_rows(self, record_ids, rows) -> None:
+        """Many rows at once (one write to the file)."""
+        self.fh.write("".join(map(self._line, record_ids, rows)))
+
+    def _line(self, record_id, row: tuple) -> str:
+        # Rows repeat (most statements carry no cue, and their values are all alike), so
+        # each distinct row is formatted once and its text reused.
         if row is self._last_row:  # the same row object again (see rhetoric.scoring)
             text = self._last_text
         else:
@@ -372,15 +377,13 @@ class RecordWriter:
         self._last_row, self._last_text = row, text
         if self.fmt == "csv":
             if type(record_id) is int:
-                self.fh.write(f"{record_id},{text}\n")
-                return
+                return f"{record_id},{text}\n"
             if isinstance(record_id, (list, dict)):  # a JSON id stays JSON, not a Python repr
                 record_id = json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))
             buf = io.StringIO()
             csv.writer(buf, lineterminator="").writerow([record_id, ""])  # "id," quoted as csv quotes it
-            self.fh.write(f"{buf.getvalue()}{text}\n")
-        else:
-            self.fh.write(f'{{"id":{json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))},{text}}}\n')
+            return f"{buf.getvalue()}{text}\n"
+        return f'{{"id":{json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))},{text}}}\n'
 
     def _format(self, row: tuple) -> str:
         values = [_compact(v, self.digits) for v in row]
