@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._patterns import _WORD_RUN, LexiconError, _Analysis, _analyse, _Anchor, _compile, _is_word, _rule_source, _wrap
+from ._patterns import (_WORD_RUN, LexiconError, _Analysis, _analyse, _Anchor, _compile, _compile_rule, _is_word,
+                        _rule_source, _wrap)
 
 if TYPE_CHECKING:
     from .lexicon import Rule
@@ -225,7 +226,7 @@ class _Prefilter:
         self.path = path
         if analysis is None:
             analysis = _analyse(rules)
-        anchors, self.may_be_empty = analysis
+        anchors, self.may_be_empty, self.programs = analysis
         self.anchors = anchors
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
         self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -243,7 +244,7 @@ class _Prefilter:
         if rx is None:
             rule = self.rules[i]
             try:
-                rx = self.compiled[i] = re.compile(_rule_source(rule.pattern))
+                rx = self.compiled[i] = _compile_rule(_rule_source(rule.pattern), self.programs[i])
             except re.error as exc:
                 raise LexiconError(f"{self.path}: rule {rule.name!r}: bad pattern {rule.pattern!r}: {exc}") from None
         return rx

@@ -479,11 +479,50 @@ def _literal_heads(alternatives: list[str]) -> str | None:
 
 
 # (anchors of each rule, whether some rule can match the empty string)
-_Analysis = tuple[list[list[_Anchor]], bool]
+# and each rule's compiled search pattern, as the regex engine's program; see _program)
+_Analysis = tuple[list[list[_Anchor]], bool, list]
 
 
 def _analyse(rules) -> _Analysis:
     """What the matcher needs to know of a lexicon's rules, read from their patterns."""
     anchors = [_anchors(rule.pattern) for rule in rules]
     may_be_empty = any((_PARSED.get(r.pattern) or _sre_parse.parse(r.pattern)).getwidth()[0] == 0 for r in rules)
-    return anchors, may_be_empty
+    return anchors, may_be_empty, [_program(_rule_source(rule.pattern)) for rule in rules]
+
+
+# --- Compiled patterns, kept -------------------------------------------------------------
+#
+# Compiling the rules' 189 search patterns is a third of a scoring run's start-up (Python's
+# compiler is written in Python). What it produces, the regex engine's program (a list of
+# integers), is kept with the lexicon's stored analysis, and the next process hands it
+# straight to the engine (``_sre.compile``, as ``re.compile`` itself ends). The stored
+# analysis is keyed by the exact Python version, whose engine reads that program; and
+# if anything about it fails, the pattern is compiled as usual.
+
+
+def _program(source: str) -> tuple | None:
+    """What ``re.compile(source)`` hands the regex engine, or None if that fails."""
+    try:
+        from re import _compiler
+
+        parsed = _sre_parse.parse(source)
+        code = [int(c) for c in _compiler._code(parsed, 0)]  # plain ints: opcodes are int subclasses
+        indexgroup = [None] * parsed.state.groups
+        for name, index in parsed.state.groupdict.items():
+            indexgroup[index] = name
+        return (parsed.state.flags, code, parsed.state.groups - 1, dict(parsed.state.groupdict), tuple(indexgroup))
+    except Exception:  # a bad pattern (reported when the rule is first used) or another re
+        return None
+
+
+def _compile_rule(source: str, program: tuple | None) -> re.Pattern[str]:
+    """``re.compile(source)``, from its kept program when there is one."""
+    if program is not None:
+        try:
+            import _sre
+
+            flags, code, groups, groupindex, indexgroup = program
+            return _sre.compile(source, flags, code, groups, groupindex, indexgroup)
+        except Exception:
+            pass
+    return re.compile(source)

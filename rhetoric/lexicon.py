@@ -236,6 +236,7 @@ def _write_analysis(path: Path, data: bytes, analysis) -> None:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(analysis, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o644)  # readable by all, as byte code is (mkstemp makes it private)
         os.replace(tmp, target)  # whole or not at all: a reader never sees half a file
     except OSError:
         return

@@ -135,3 +135,22 @@ def test_the_engines_docstring_examples_hold():
 
     for module in (lexicon, _patterns, _matching, cues, text, scoring):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_a_kept_program_compiles_to_the_same_pattern():
+    import re
+
+    from rhetoric._patterns import _compile_rule, _program, _rule_source
+
+    text = " ".join(OVERLAPS).lower() + " we'll respond; they're ready to act; don't"
+    for name in LEXICON_NAMES:
+        for rule in load(name).rules:
+            source = _rule_source(rule.pattern)
+            program = _program(source)
+            assert program is not None, rule.name
+            kept, fresh = _compile_rule(source, program), re.compile(source)
+            assert (kept.pattern, kept.flags, kept.groups, kept.groupindex) == \
+                   (fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex), rule.name
+            assert [m.span() for m in kept.finditer(text)] == [m.span() for m in fresh.finditer(text)], rule.name
+    # A program the engine refuses falls back to compiling the source.
+    assert _compile_rule("abc", (0, [999999], 0, {}, ())).search("xabc").span() == (1, 4)
