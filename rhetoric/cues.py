@@ -30,9 +30,10 @@ CONSTRUCT_LEXICONS = ("threat", "conditionality", "two_path", "commitment")
 
 # How far before a cue a negation still reaches it: at most this many words, and no
 # clause punctuation in between ("we will not impose sanctions": 1 word; "not, as some
-# say, sanctions": cut by the comma).
+# say, sanctions": cut by the comma; "they do not have five options - we will ...": cut
+# by the dash).
 NEGATION_WINDOW_WORDS = 3
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|because|while|whereas|which|who|that)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s-\s|\b(?:but|and|because|while|whereas|which|who|that)\b")
 _WORD = re.compile(r"[\w']+")
 
 # A sentence is a question when it ends in "?" (allowing closing quotes and brackets),

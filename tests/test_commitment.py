@@ -28,6 +28,8 @@ MUST_FIRE = [
     "Our position is a red line.",
     "We will fight to the very end.",
     "We will defend our land to the bitter end.",
+    # a negation does not reach across a dash into the next clause
+    "They do not have five options - we will have only one answer.",
     # contractions: the subject and the verb in one word
     "We're ready to engage in diplomacy.",
     "I'm prepared to meet him anywhere.",
