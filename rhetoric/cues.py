@@ -59,9 +59,6 @@ class SentenceCues:
         """The matches of lexicon ``lex`` (a construct's own rules) in this sentence."""
         return self.found.get(lex.id, _NONE)
 
-    def count(self, feature: str) -> int:
-        return len(self.matches[feature])
-
     def first(self, feature: str) -> Match | None:
         found = self.matches[feature]
         return found[0] if found else None
@@ -100,16 +97,16 @@ def lowercase(text: str) -> str:
 _lexicons: tuple = ((), None)
 
 
-def load_lexicons() -> tuple:
-    """Every lexicon scoring depends on, loaded (so registered with the matcher), and
-    the cue lexicons remembered for :func:`cues_from_matches`. ``load`` is cached: after
+def load_lexicons() -> tuple[tuple, tuple, object]:
+    """Every lexicon scoring depends on, loaded (so registered with the matcher):
+    ``(construct lexicons, ((feature, cue lexicon), ...), targets lexicon)``; the cue
+    lexicons are remembered for :func:`cues_from_matches`. ``load`` is cached: after
     ``load.cache_clear()`` this picks up the lexicons anew."""
     global _lexicons
-    for name in CONSTRUCT_LEXICONS:
-        load(name)
+    constructs = tuple(load(name) for name in CONSTRUCT_LEXICONS)
     cues = tuple((feature, load(name)) for feature, name in CUE_LEXICONS.items())
     _lexicons = (cues, load("targets"))
-    return _lexicons
+    return constructs, *_lexicons
 
 
 def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
@@ -121,8 +118,8 @@ def find_cues(sentence: str, low: str | None = None) -> SentenceCues:
     """
     if low is None:
         low = lowercase(sentence)
-    cue_lexicons, targets = load_lexicons()  # registered before matching, so that their matches are found
-    lexicons = [load(name) for name in CONSTRUCT_LEXICONS] + [lex for _, lex in cue_lexicons] + [targets]
+    constructs, cue_lexicons, targets = load_lexicons()  # registered before matching
+    lexicons = (*constructs, *(lex for _, lex in cue_lexicons), targets)
     return cues_from_matches(sentence, low, match_many([low], lexicons)[0] or {})
 
 

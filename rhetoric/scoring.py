@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
-from .cues import CONSTRUCT_LEXICONS, CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
+from .cues import CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
 from .lexicon import load, match_many
 from .text import normalise, split_sentences
 
@@ -104,18 +104,16 @@ class SentenceScore:
 _lexicon_cache: tuple = ((), frozenset(), (), None, (-1, -1, -1, -1))
 
 
-def _lexicons() -> tuple[frozenset[int], tuple[tuple[str, int], ...], object]:
+def _lexicons() -> None:
     """Load the lexicons (cached by ``load``; anew after ``load.cache_clear()``) and
     remember their ids. Called once per call of the scorer, before matching."""
     global _lexicon_cache
-    cue_lexicons, targets = load_lexicons()
-    constructs = tuple(load(n) for n in CONSTRUCT_LEXICONS)
+    constructs, cue_lexicons, targets = load_lexicons()
     everything = (*constructs, *(lex for _, lex in cue_lexicons), targets)
     if len(everything) != len(_lexicon_cache[0]) or any(a is not b for a, b in zip(everything, _lexicon_cache[0])):
         cue_ids = tuple((feature, lex.id) for feature, lex in cue_lexicons)
         by_construct = tuple(lex.id for lex in constructs)
         _lexicon_cache = (everything, frozenset(by_construct), cue_ids, targets, by_construct)
-    return _lexicon_cache[1:4]
 
 
 def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
@@ -137,7 +135,7 @@ def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
     """The cue counts of one sentence, in the order of :func:`_count_keys`."""
     _, _, cue_ids, targets, _ = _lexicon_cache
     if not found:
-        return _NO_CUES[question]
+        return _no_cues(question)
     counts = [len(found.get(i, ())) for _, i in cue_ids]
     counts.append(int(question))
     groups = target_groups()
@@ -233,18 +231,12 @@ def _count_keys() -> tuple[str, ...]:
     return CUE_FEATURES + tuple(f"target_{g}" for g in target_groups())
 
 
-class _NoCues(dict):
-    """The counts of a sentence without any cue: ``_NO_CUES[question]``, built when
-    first asked for (the gazetteer's groups are known once it is loaded)."""
-
-    def __missing__(self, question: bool) -> tuple[int, ...]:
-        counts = [0] * len(_count_keys())
-        counts[len(CUE_FEATURES) - 1] = int(question)  # "questions" closes CUE_FEATURES
-        self[question] = tuple(counts)
-        return self[question]
-
-
-_NO_CUES = _NoCues()
+@lru_cache(maxsize=None)
+def _no_cues(question: bool) -> tuple[int, ...]:
+    """The counts of a sentence without any cue (only, maybe, the question flag)."""
+    counts = [0] * len(_count_keys())
+    counts[len(CUE_FEATURES) - 1] = int(question)  # "questions" closes CUE_FEATURES
+    return tuple(counts)
 
 
 def _sentence_row(sent: SentenceScore) -> tuple:
@@ -264,7 +256,7 @@ def _aggregate(rows: list[tuple]) -> tuple:
         values = row[:k]
         return (*row, 1, *[(v >= THRESHOLD) / 1 for v in values], *[(0.0 + v) / 1 for v in values])
     if n == 0:
-        return (*[0.0] * k, *[0] * (len(rows and rows[0]) or len(_count_keys())), 0, *[0.0] * k, *[0.0] * k)
+        return (*[0.0] * k, *[0] * len(_count_keys()), 0, *[0.0] * k, *[0.0] * k)
     columns = list(zip(*rows))
     scores, counts = columns[:k], columns[k:]
     return (
@@ -280,7 +272,8 @@ def _sentence_spans(norm: str, split: bool) -> list[tuple[int, int]]:
     if split:
         return split_sentences(norm)
     stripped = norm.strip()
-    return [(norm.find(stripped), norm.find(stripped) + len(stripped))] if stripped else []
+    start = norm.find(stripped)
+    return [(start, start + len(stripped))] if stripped else []
 
 
 def score(text: str, *, split: bool = True) -> TextScore:
@@ -329,9 +322,9 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     offsets = [s for sp in spans for s, _ in sp]
     found = match_many(lows, _lexicon_cache[0])
     rows = [_fast_sentence_row(*args) for args in zip(sentences, lows, found, offsets)]
-    plain, question = _constant_rows()
-    # Few distinct rows (1,700 among 25,000 corpus sentences): aggregate each once.
-    single: dict[tuple, tuple] = {plain[0]: plain[1], question[0]: question[1]}
+    # Few distinct rows (1,700 among 25,000 corpus sentences): aggregate each once, and
+    # give equal rows the same features object (a writer formats each object once).
+    single: dict[tuple, tuple] = {}
     out, at = [], 0
     for sp in spans:
         if len(sp) == 1:
@@ -349,26 +342,4 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
 def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int) -> tuple:
     """:func:`_sentence_row` of :func:`_score_found`, without its objects."""
     _, scores, question = _evidence(sentence, low, found, offset)
-    if not found:
-        return _constant_rows()[question][0]
     return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, question))
-
-
-# (biases, rows): see _constant_rows.
-_constant: tuple = ((), ())
-
-
-def _constant_rows() -> tuple[tuple[tuple, tuple], tuple[tuple, tuple]]:
-    """``[question][0]``: the row of a sentence no lexicon matches, ``[question][1]``:
-    the features of a text of that one sentence. Always the same objects (so a writer
-    can tell they repeat); recomputed if a bias is changed."""
-    global _constant
-    biases = (threat.BIAS, conditionality.BIAS, conditionality.TWO_PATH_BIAS, commitment.BIAS)
-    if _constant[0] != biases:
-        scores = _scores_without_evidence()
-        rows = []
-        for question in (False, True):
-            row = (*map(scores.__getitem__, CONSTRUCTS), *_counts(None, question))
-            rows.append((row, _aggregate([row])))
-        _constant = (biases, tuple(rows))
-    return _constant[1]
