@@ -43,16 +43,15 @@ class _Registry:
         self.more: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         self.words: frozenset[str] = frozenset()  # every anchor word, first or other
         self.ascii_keys: frozenset[bytes] = frozenset()
-        self.by_ascii_word: dict[bytes, tuple[tuple[int, int], ...]] = {}
         self.ascii_more: dict[tuple[int, int], tuple[frozenset[bytes], ...]] = {}
         self.substrings: tuple[str, ...] = ()
-        self.always_pairs: tuple[tuple[int, int], ...] = ()  # those rules, as (lexicon id, index)
+        # Rules without anchors (run on every text), as (lexicon id, rule index).
+        self.always_pairs: tuple[tuple[int, int], ...] = ()
         self.filters: list[_Prefilter] = []  # by lexicon id
-        self.count = 0
 
     def add(self, prefilter: "_Prefilter", anchors: list[list[_Anchor]]) -> int:
         """Register one lexicon's rules' anchors (``anchors[i]`` for rule ``i``)."""
-        lexicon_id = self.count
+        lexicon_id = len(self.filters)
         self.filters.append(prefilter)
         words, subs = set(self.words), set(self.substrings)
         for i, found in enumerate(anchors):
@@ -72,15 +71,14 @@ class _Registry:
         self.words = frozenset(words)
         # The same, keyed by bytes, for ASCII text (most text: one C-level split).
         self.ascii_keys = frozenset(w.encode("ascii") for w in self.words if w.isascii())
-        self.by_ascii_word = {w.encode("ascii"): v for w, v in self.by_word.items() if w.isascii()}
+        by_ascii_word = {w.encode("ascii"): v for w, v in self.by_word.items() if w.isascii()}
         self.ascii_more = {k: tuple(frozenset(w.encode("ascii") for w in ws if w.isascii()) for ws in v)
                            for k, v in self.more.items()}
         self.substrings = tuple(sorted(subs))
         # For match_many: by first-anchor word, the rules with no other anchor, and the
         # rules with others (each with those, to check), for str and ASCII-bytes words.
         self.plain, self.gated = _split_index(self.by_word, self.more)
-        self.ascii_plain, self.ascii_gated = _split_index(self.by_ascii_word, self.ascii_more)
-        self.count += 1
+        self.ascii_plain, self.ascii_gated = _split_index(by_ascii_word, self.ascii_more)
         return lexicon_id
 
 
@@ -189,16 +187,14 @@ def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] |
                 continue
             found = [Match(rule, *m.span())]
             found += [Match(rule, *m.span()) for m in finditer(text, m.end())]
-            if found:
-                by_lexicon = out[k]
-                if by_lexicon is None:
-                    out[k] = {lexicon_id: found}
-                elif lexicon_id not in by_lexicon:
-                    by_lexicon[lexicon_id] = found
-                else:
-                    if by_lexicon[lexicon_id][-1].rule is not rule:
-                        several.append((k, lexicon_id))
-                    by_lexicon[lexicon_id] += found
+            by_lexicon = out[k]
+            if by_lexicon is None:
+                out[k] = {lexicon_id: found}
+            elif lexicon_id not in by_lexicon:
+                by_lexicon[lexicon_id] = found
+            else:  # an earlier rule of this lexicon matched this text too
+                several.append((k, lexicon_id))
+                by_lexicon[lexicon_id] += found
     for k, lexicon_id in dict.fromkeys(several):
         found = out[k][lexicon_id]
         f = filters[lexicon_id]
