@@ -478,8 +478,8 @@ def _literal_heads(alternatives: list[str]) -> str | None:
     return "|".join(parts)
 
 
-# (anchors of each rule, whether some rule can match the empty string)
-# and each rule's compiled search pattern, as the regex engine's program; see _program)
+# (anchors of each rule, whether some rule can match the empty string, each rule's
+# search pattern compiled to the regex engine's program: see _program)
 _Analysis = tuple[list[list[_Anchor]], bool, list]
 
 

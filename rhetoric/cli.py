@@ -189,12 +189,6 @@ def _resolve_jobs(jobs: int) -> int:
 BATCH_ROWS = 32  # rows sent to a worker at once: amortises the cost of a round trip
 
 
-def _score_batch(texts: list[str], split: bool) -> list[tuple]:
-    from .scoring import feature_rows
-
-    return feature_rows(texts, split=split)
-
-
 def _worker_signals() -> None:
     # Ctrl-C goes to the whole process group; the parent alone handles it (and removes
     # the temporary output), the workers finish their batch and are shut down.
@@ -214,10 +208,10 @@ def _score_in_parallel(records, split: bool, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
     from itertools import islice
 
-    from .scoring import score
+    from .data._worker import featurise_chunk
 
     # Compile the lexicons once, before the workers are forked (they inherit them).
-    score("If they attack, we will respond with force; we will defend every inch.")
+    featurise_chunk(["If they attack, we will respond with force; we will defend every inch."])
     pending: deque = deque()
     with ProcessPoolExecutor(jobs, initializer=_worker_signals) as pool:
         try:
@@ -226,7 +220,7 @@ def _score_in_parallel(records, split: bool, jobs: int):
                 batch = list(islice(records, BATCH_ROWS))
                 if batch:
                     ids = [r.id for r in batch]
-                    pending.append((ids, pool.submit(_score_batch, [r.text for r in batch], split)))
+                    pending.append((ids, pool.submit(featurise_chunk, [r.text for r in batch], split)))
                 while pending and (len(pending) >= 2 * jobs or not batch):
                     ids, future = pending.popleft()
                     yield from zip(ids, future.result())

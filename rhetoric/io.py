@@ -348,8 +348,7 @@ class RecordWriter:
         self._last_row: tuple | None = None
         self._last_text: str | None = None
         if fmt == "csv":
-            self._csv = csv.writer(fh, lineterminator="\n")
-            self._csv.writerow(("id",) + self.columns)
+            csv.writer(fh, lineterminator="\n").writerow(("id",) + self.columns)
 
     def write(self, record_id, values) -> None:
         """One row: ``values`` maps every column to its value."""

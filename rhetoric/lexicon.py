@@ -184,13 +184,12 @@ def load(name: str, directory: str | None = None) -> Lexicon:
 
 # --- The analysis of a lexicon file, kept beside it -------------------------------------
 #
-# Reading a lexicon's patterns and finding their anchors takes most of the start-up of a
-# scoring run (about 80 ms for the packaged lexicons), so, as Python keeps the byte code
-# of a module, the result is kept in ``__pycache__`` beside the file, under a key of the
-# file's bytes, the source of the code that reads it and the Python version: any change reads
-# the file again. Nothing is written where writing is not allowed (a read-only install)
-# or not wanted (``PYTHONDONTWRITEBYTECODE``).
-
+# Reading a lexicon's patterns, finding their anchors and compiling them takes most of
+# the start-up of a scoring run (about 0.1 s for the packaged lexicons), so, as Python
+# keeps the byte code of a module, the result is kept in ``__pycache__`` beside the
+# file, under a key of the file's bytes, the source of the code that reads it and the
+# Python version: any change reads the file again. Nothing is written where writing is
+# not allowed (a read-only install) or not wanted (``PYTHONDONTWRITEBYTECODE``).
 
 
 @lru_cache(maxsize=1)
