@@ -28,6 +28,8 @@ MUST_FIRE = [
     "We are ready to impose severe consequences should Russia choose war.",
     "They will reach consensus on an entry process should they decide to apply.",
     "In the event that our neighbour decides to attack, we will respond.",
+    # a request is an actor's choice, in the passive too (codebook: "if our partners ask")
+    "If help is requested by our allies, we will provide it at once.",
 ]
 
 MUST_NOT_FIRE = [
@@ -64,6 +66,9 @@ MUST_NOT_FIRE = [
     "This war should end as soon as possible, but on Ukrainian terms.",
     "We will fight as long as it takes to liberate the country.",
     "If successful, the Kremlin will continue to build its empire.",
+    # "otherwise" after a verb of opinion is "differently", not the other path
+    "Prices are higher than they thought otherwise they would be.",
+    "Those who believe otherwise they would be safer are mistaken.",
 ]
 
 TWO_PATH = [
@@ -75,6 +80,7 @@ TWO_PATH = [
 ]
 
 NOT_TWO_PATH = [
+    "Inflation is robbing them of gains they thought otherwise they would be able to feel.",
     "If Russia invades, the response will be swift and severe.",
     "We can either act now or wait.",
     "The path of diplomacy remains open.",
