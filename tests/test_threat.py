@@ -99,3 +99,26 @@ def test_hedge_lowers_the_score():
     firm = rhetoric.score("We will impose sanctions on Russia.").threat
     hedged = rhetoric.score("We may possibly impose sanctions on Russia.").threat
     assert hedged < firm
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The seventh package of sanctions against Russia is needed as soon as possible.",
+        "We will use every possible measure to make Russia pay a price.",
+        "We will respond to any potential escalation with severe costs.",
+    ],
+)
+def test_the_adjectives_possible_and_potential_are_not_hedges(sentence):
+    # Codebook hedges are "possibly", "perhaps", ...: "as soon as possible" is urgency,
+    # "every possible measure" is resolve, "potential escalation" names the target's act.
+    s = rhetoric.score(sentence)
+    assert s.hedges == 0, s.explain()
+    assert s.threat >= 0.5, s.explain()
+
+
+@pytest.mark.parametrize(
+    "sentence", ["It is possible that we will impose sanctions.", "We could potentially impose sanctions."]
+)
+def test_possible_as_a_predicate_is_a_hedge(sentence):
+    assert rhetoric.score(sentence).hedges >= 1
