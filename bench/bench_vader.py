@@ -12,7 +12,12 @@ process, each pinned to one core.
 
    - ``rhetoric score FILE.txt -o out.csv`` (the installed console script), and
    - ``python bench/vader_score.py FILE.txt -o out.csv`` (vaderSentiment, same file
-     read line by line, compound/neg/neu/pos per line as CSV).
+     read line by line, compound/neg/neu/pos per line as CSV);
+   - ``python bench/python_floor.py FILE.txt VOCABULARY -o out.csv``, the floor: what
+     any Python scorer must do per line (read, fold case, look up the words in the
+     lexicons' anchor words, write a row of the same width) with no rule run. It shows
+     how much of rhetoric's time its rules and scoring take, and how far below VADER a
+     Python scorer can get at all.
 
    One untimed run of each comes first (disk cache, bytecode). Reported per command:
    the median wall time, the median CPU time (user + system) of the child, sentences
@@ -48,6 +53,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VADER_SCRIPT = HERE / "vader_score.py"
+FLOOR_SCRIPT = HERE / "python_floor.py"
 
 
 def log(message: str) -> None:
@@ -80,8 +86,10 @@ def draw(sentences: list[str], n: int, seed: int) -> list[str]:
     return rng.choices(sentences, k=n)
 
 
-def write_sample(n: str, seed: str, out_1x: str, out_4x: str) -> int:
+def write_sample(n: str, seed: str, out_1x: str, out_4x: str, out_vocabulary: str) -> int:
+    from rhetoric._matching import _REGISTRY
     from rhetoric.paths import DataNotFound, data_root
+    from rhetoric.scoring import feature_rows
 
     try:
         corpus = data_root() / "crisis" / "documents.jsonl.gz"
@@ -93,6 +101,8 @@ def write_sample(n: str, seed: str, out_1x: str, out_4x: str) -> int:
     text = "\n".join(sample) + "\n"
     Path(out_1x).write_text(text, encoding="utf-8")
     Path(out_4x).write_text(text * 4, encoding="utf-8")
+    feature_rows(["load every lexicon"])  # registers their anchor words
+    Path(out_vocabulary).write_text(" ".join(sorted(_REGISTRY.words)), encoding="utf-8")
     log(f"      {len(pool):,} sentences in the corpus; drew {len(sample):,} (seed {seed})")
     return 0
 
@@ -165,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--core", type=int, default=0, help="the core to pin each run to (default: 0)")
     parser.add_argument("--json", metavar="PATH", help="where to save the results "
                         "(default: bench/results/bench_vader-<time>.json)")
-    parser.add_argument("--_write-sample", nargs=4, help=argparse.SUPPRESS,
-                        metavar=("N", "SEED", "OUT_1X", "OUT_4X"))
+    parser.add_argument("--_write-sample", nargs=5, help=argparse.SUPPRESS,
+                        metavar=("N", "SEED", "OUT_1X", "OUT_4X", "OUT_VOCABULARY"))
     args = parser.parse_args(argv)
     if args._write_sample:
         return write_sample(*args._write_sample)
@@ -187,26 +197,28 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         text1 = tmp / "sentences.txt"
         text4 = tmp / "sentences_x4.txt"
+        vocabulary = tmp / "vocabulary.txt"
         log("[1/4] splitting the crisis corpus into sentences ...")
         # In a child process: a process started from this one inherits its peak memory
         # (Linux carries the high-water mark across fork and exec), so this one stays small.
         done = subprocess.run([sys.executable, __file__, "--_write-sample", str(args.sentences), str(args.seed),
-                               str(text1), str(text4)])
+                               str(text1), str(text4), str(vocabulary)])
         if done.returncode != 0:
             return done.returncode
         n = count_lines(text1)
         floor_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        out_r, out_v = tmp / "rhetoric.csv", tmp / "vader.csv"
+        out_r, out_v, out_f = tmp / "rhetoric.csv", tmp / "vader.csv", tmp / "floor.csv"
         commands = {
             "rhetoric": pinned([rhetoric_exe, "score", str(text1), "-o", str(out_r)], core),
             "vader": pinned([sys.executable, str(VADER_SCRIPT), str(text1), "-o", str(out_v)], core),
+            "floor": pinned([sys.executable, str(FLOOR_SCRIPT), str(text1), str(vocabulary), "-o", str(out_f)], core),
         }
 
         load_before = os.getloadavg()
         log("[2/4] warm-up run of each command (not timed) ...")
         for name, cmd in commands.items():
             run(cmd)
-        for name, out in (("rhetoric", out_r), ("vader", out_v)):
+        for name, out in (("rhetoric", out_r), ("vader", out_v), ("floor", out_f)):
             rows = count_rows(out)
             if rows != n:
                 raise SystemExit(f"{name} wrote {rows} rows for {n} lines")
@@ -239,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<10}{s['median_wall_s']:>9.2f}{s['median_cpu_s']:>9.2f}{s['sentences_per_s_wall']:>16,.0f}"
               f"{s['sentences_per_s_cpu']:>15,.0f}{s['peak_rss_mb']:>14.1f}")
     print(f"VADER time / rhetoric time: {ratio_wall:.2f}x (wall), {ratio_cpu:.2f}x (cpu)")
+    floor_wall = stats["floor"]["median_wall_s"]
+    print(f"Python floor (read, fold case, look up words, write; no rule): {floor_wall:.2f} s = VADER / "
+          f"{stats['vader']['median_wall_s'] / floor_wall:.1f}; rhetoric = floor x "
+          f"{stats['rhetoric']['median_wall_s'] / floor_wall:.1f}")
     print(f"memory flatness, rhetoric score peak RSS: {flat_1x['peak_rss_mb']:.1f} MB at 1x ({n:,} lines), "
           f"{flat_4x['peak_rss_mb']:.1f} MB at 4x ({4 * n:,} lines)")
     print(f"(peak RSS is measured per child with wait4; a child starts from this process's "
@@ -260,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": stats,
         "ratio_vader_over_rhetoric_wall": ratio_wall,
         "ratio_vader_over_rhetoric_cpu": ratio_cpu,
+        "ratio_vader_over_floor_wall": stats["vader"]["median_wall_s"] / stats["floor"]["median_wall_s"],
         "peak_rss_floor_mb": floor_mb,
         "memory_flatness": {"peak_rss_mb_1x": flat_1x["peak_rss_mb"], "peak_rss_mb_4x": flat_4x["peak_rss_mb"],
                             "lines_1x": n, "lines_4x": 4 * n},
