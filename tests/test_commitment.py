@@ -33,6 +33,10 @@ MUST_FIRE = [
     # contractions: the subject and the verb in one word
     "We're ready to engage in diplomacy.",
     "I'm prepared to meet him anywhere.",
+    # 'answer' with a cost is resolve, not talk about talk
+    "We will answer any aggression with force.",
+    # 'possible' is not a hedge: "everything possible" is resolve
+    "We are ready to assist Ukraine in every possible way.",
 ]
 
 MUST_NOT_FIRE = [
@@ -50,6 +54,11 @@ MUST_NOT_FIRE = [
     "The President will present the State Awards on Sunday.",
     "We will provide a readout of the call later today.",
     "If you have more questions, feel free to reach out and we will help.",
+    # the briefing room's own procedure
+    "Okay, I know it's late, but we will get to as many people as possible.",
+    "As a reminder, we're going to take as many questions as possible.",
+    "I'll take a few more questions.",
+    "I'm going to answer his question.",
     # a demand on another actor binds no one of the speaker's side
     "Russia must withdraw its troops immediately.",
     "Everyone must stay calm.",
