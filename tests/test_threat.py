@@ -122,3 +122,39 @@ def test_the_adjectives_possible_and_potential_are_not_hedges(sentence):
 )
 def test_possible_as_a_predicate_is_a_hedge(sentence):
     assert rhetoric.score(sentence).hedges >= 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Everyone guilty of such crimes will be found and punished.",
+        "We believe that they must all be punished.",
+        "Until the invaders get punishment.",
+        "We ask you to help us punish the aggressor.",
+        "Russia will take countermeasures.",
+        "We will retaliate.",
+    ],
+)
+def test_punishment_promised_or_demanded_is_a_threat(sentence):
+    s = rhetoric.score(sentence)
+    assert s.threat >= 0.5, s.explain()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the word alone signals no cost: the death penalty, trade disputes settled,
+        # the other side's violence described, a denial of intent
+        "He has grave concerns about capital punishment.",
+        "The EU will drop their retaliatory tariffs.",
+        "This is a punitive war.",
+        "It is not meant to be a punishment.",
+        "The pandemic has been punishing.",
+        "They are subjected to mass reprisals, such as shelling attacks.",
+        "We will not punish anyone for speaking out.",
+        "Perhaps this would be a fair punishment for us, for humanity.",
+    ],
+)
+def test_punishment_named_without_a_signal_is_not_a_threat(sentence):
+    s = rhetoric.score(sentence)
+    assert s.threat < 0.5, s.explain()
