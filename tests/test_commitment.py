@@ -37,6 +37,10 @@ MUST_FIRE = [
     "We will answer any aggression with force.",
     # 'possible' is not a hedge: "everything possible" is resolve
     "We are ready to assist Ukraine in every possible way.",
+    # 'begin' and 'start' are pledges unless they open a speech
+    "We will begin our withdrawal today.",
+    "Once we establish peace, we will begin the large-scale reconstruction of our state.",
+    "We will send you our proposals in the near future.",
 ]
 
 MUST_NOT_FIRE = [
@@ -59,6 +63,12 @@ MUST_NOT_FIRE = [
     "As a reminder, we're going to take as many questions as possible.",
     "I'll take a few more questions.",
     "I'm going to answer his question.",
+    "We'll share more about the implementation.",
+    "I'll give you an example.",
+    "We'll keep you posted.",
+    "I will remind you that the talks began in 2015.",
+    "So, I'll start with the trade pillar.",
+    "We'll start - Mr. President, the podium is yours.",
     # a demand on another actor binds no one of the speaker's side
     "Russia must withdraw its troops immediately.",
     "Everyone must stay calm.",
