@@ -30,6 +30,8 @@ MUST_FIRE = [
     "In the event that our neighbour decides to attack, we will respond.",
     # a request is an actor's choice, in the passive too (codebook: "if our partners ask")
     "If help is requested by our allies, we will provide it at once.",
+    # an imperative put to the target is the antecedent
+    "Give us the weapons, and then we will finish the job ourselves.",
 ]
 
 MUST_NOT_FIRE = [
@@ -69,6 +71,10 @@ MUST_NOT_FIRE = [
     # "otherwise" after a verb of opinion is "differently", not the other path
     "Prices are higher than they thought otherwise they would be.",
     "Those who believe otherwise they would be safer are mistaken.",
+    # outcomes in sequence, with no condition: consequents alone do not add up to one
+    "He'll take some questions, and then we'll do a briefing from there.",
+    "We'll take stock of where we are, we'll consult, and then we'll determine next steps.",
+    "In any case, we will find out that data, we will make it public, and we will act accordingly.",
 ]
 
 TWO_PATH = [
@@ -118,3 +124,14 @@ def test_threat_supplies_the_consequent():
     s = rhetoric.score("If Russia invades, it will face crippling sanctions.")
     rules = {e.rule for e in s.evidence if e.construct == "conditionality"}
     assert "threat_consequent" in rules
+
+
+def test_consequents_without_a_condition_count_as_one_and_say_so():
+    s = rhetoric.score("We will find out that data, we will make it public, and we will act accordingly.")
+    sent = s.sentences[0]
+    rules = {e.rule: e.weight for e in sent.evidence if e.construct == "conditionality"}
+    assert "no_condition_marker" in rules, s.explain()
+    consequents = sum(w for r, w in rules.items() if r.startswith("consequent_"))
+    assert consequents + rules["no_condition_marker"] == 2.0
+    # The explanation's arithmetic still adds up to the score.
+    assert abs(rhetoric.scoring.BIASES["conditionality"] + sum(rules.values()) - sent.logit("conditionality")) < 1e-9

@@ -7,8 +7,8 @@ conditionals of logic or time that do not count), ``rhetoric/lexicons/two_path.t
 and the constants below.
 
 A condition needs both halves, so the weights are set that a marker ("if Russia
-invades") or a consequent ("will be met with") alone stays below 0.5, and the two
-together pass it. A threat found in the same sentence is a consequent too
+invades") alone stays below 0.5, consequents ("will respond", "then") without a marker
+count as one at most (:data:`CONSEQUENTS_WITHOUT_MARKER`), and the two together pass it. A threat found in the same sentence is a consequent too
 (:data:`THREAT_AS_CONSEQUENT`).
 """
 
@@ -28,6 +28,13 @@ TWO_PATH_BIAS = -4.0
 # it will face severe costs"). Added once, only when a condition marker fired.
 THREAT_AS_CONSEQUENT = 2.0
 
+# Rules named ``consequent_*`` (a response, cost or change of policy follows) add up
+# fully only in a sentence where a condition marker (rules ``if*`` and ``marker*``)
+# fired; without one, together they count at most this much (one strong consequent),
+# which keeps such a sentence below 0.5 and still ranks it above one with no consequent.
+CONSEQUENT = "consequent"
+CONSEQUENTS_WITHOUT_MARKER = 2.0
+
 MODIFIERS = Modifiers(
     denial=-6.0,
     # "If they attack, will you respond?": hypothetical questions by journalists are 0.
@@ -44,7 +51,15 @@ def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: 
     found = rule_evidence(NAME, "conditionality", cues, sentence, offset)
     if not found:
         return found
-    if _has_marker(found) and threat and sum(e.weight for e in threat) > 0:
+    if not _has_marker(found):
+        # Consequents without a condition are outcomes, not conditions ("the President
+        # will then get the report"): several of them must not add up to one.
+        excess = sum(e.weight for e in found if e.rule.startswith(CONSEQUENT) and e.weight > 0) - CONSEQUENTS_WITHOUT_MARKER
+        if excess > 0:
+            found.append(Evidence(NAME, "no_condition_marker", -excess, None, None, "",
+                                  f"no condition marker: consequents count {CONSEQUENTS_WITHOUT_MARKER:g} at most"))
+        return with_modifiers(NAME, MODIFIERS, found, cues, sentence, offset)
+    if threat and sum(e.weight for e in threat) > 0:
         best = max((e for e in threat if e.weight > 0 and e.start is not None), key=lambda e: e.weight, default=None)
         if best is not None:
             found.append(
