@@ -83,9 +83,15 @@ TWO_PATH = [
     "There are two paths: the path of diplomacy and the path of escalation and massive costs.",
     "It is the choice of President Putin whether Russia will suffer severe consequences or not.",
     "The alliance must defend its members, otherwise it will cease to exist.",
+    "Moscow can return to the negotiating table or face the consequences.",
 ]
 
 NOT_TWO_PATH = [
+    # "or pay" and "whether ... or not" without a cost to a target are no paths
+    "That is money a family could use to pay off a loan or pay the rent.",
+    "No one should be excluded from participation or face discrimination on the basis of sex.",
+    "The ultimate metric for whether the world is safer or not is facts on the ground.",
+    "Whether we are fighting in this war or not, the U.S. is heavily involved.",
     "Inflation is robbing them of gains they thought otherwise they would be able to feel.",
     "If Russia invades, the response will be swift and severe.",
     "We can either act now or wait.",
