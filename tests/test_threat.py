@@ -158,3 +158,16 @@ def test_punishment_promised_or_demanded_is_a_threat(sentence):
 def test_punishment_named_without_a_signal_is_not_a_threat(sentence):
     s = rhetoric.score(sentence)
     assert s.threat < 0.5, s.explain()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will respond next week in writing, as I conveyed.",
+        "Federal medical teams are ready to respond to surges nationwide.",
+        "That funding will help respond to the influx of refugees.",
+    ],
+)
+def test_responding_to_an_emergency_or_in_writing_is_no_threat(sentence):
+    s = rhetoric.score(sentence)
+    assert s.threat < 0.5, s.explain()
