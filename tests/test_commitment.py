@@ -35,6 +35,7 @@ MUST_FIRE = [
     "I'm prepared to meet him anywhere.",
     # 'answer' with a cost is resolve, not talk about talk
     "We will answer any aggression with force.",
+    "We certainly will do everything necessary to protect our people.",
     # 'possible' is not a hedge: "everything possible" is resolve
     "We are ready to assist Ukraine in every possible way.",
     # 'begin' and 'start' are pledges unless they open a speech
@@ -69,6 +70,10 @@ MUST_NOT_FIRE = [
     "I will remind you that the talks began in 2015.",
     "So, I'll start with the trade pillar.",
     "We'll start - Mr. President, the podium is yours.",
+    # the speaker predicting what others will do binds no one
+    "I think they will appreciate it when they hear it.",
+    "I'm sure you will have them in your news organizations.",
+    "I think it will probably be after Thanksgiving.",
     # a demand on another actor binds no one of the speaker's side
     "Russia must withdraw its troops immediately.",
     "Everyone must stay calm.",
