@@ -74,6 +74,10 @@ MUST_NOT_FIRE = [
     "I think they will appreciate it when they hear it.",
     "I'm sure you will have them in your news organizations.",
     "I think it will probably be after Thanksgiving.",
+    # 'going to' with talk, waiting or needing is no deliberate act
+    "Of course, we have other issues as well that we're going to talk about.",
+    "And we're going to wait for the results of the analysis.",
+    "Yeah, I'll take one more.",
     # a demand on another actor binds no one of the speaker's side
     "Russia must withdraw its troops immediately.",
     "Everyone must stay calm.",
