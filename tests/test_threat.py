@@ -171,3 +171,12 @@ def test_punishment_named_without_a_signal_is_not_a_threat(sentence):
 def test_responding_to_an_emergency_or_in_writing_is_no_threat(sentence):
     s = rhetoric.score(sentence)
     assert s.threat < 0.5, s.explain()
+
+
+def test_stopping_the_targets_pipeline_is_a_cost_signalled():
+    # The crisis' best-known conditional cost: the target's own asset, stopped.
+    s = rhetoric.score("If Russia invades Ukraine, one way or another Nord Stream 2 will not move forward.")
+    assert s.threat >= 0.5 and s.conditionality >= 0.5, s.explain()
+    assert rhetoric.score("We have coordinated our efforts to stop the Nord Stream 2 pipeline.").threat >= 0.5
+    # ... and a refusal to stop it is none.
+    assert rhetoric.score("We will not stop Nord Stream 2.").threat < 0.5
