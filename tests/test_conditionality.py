@@ -32,6 +32,9 @@ MUST_FIRE = [
     "If help is requested by our allies, we will provide it at once.",
     # an imperative put to the target is the antecedent
     "Give us the weapons, and then we will finish the job ourselves.",
+    # the response named as a purpose, the condition after it
+    "Our forces are going to Europe to defend our allies in the event that Putin decides to keep moving west.",
+    "We continue to prepare severe economic measures to impose on Russia if it further invades Ukraine.",
 ]
 
 MUST_NOT_FIRE = [
@@ -75,6 +78,10 @@ MUST_NOT_FIRE = [
     "He'll take some questions, and then we'll do a briefing from there.",
     "We'll take stock of where we are, we'll consult, and then we'll determine next steps.",
     "In any case, we will find out that data, we will make it public, and we will act accordingly.",
+    # a condition on the speaker's own side puts no choice to a target
+    "If we do not work with our allies to stand up to aggression, we will pay a greater cost tomorrow.",
+    "And if we stand idly by, our entire nation will pay the price for generations to come.",
+    "If we want to defend the principles of democracy, we must defend Ukraine.",
 ]
 
 TWO_PATH = [
