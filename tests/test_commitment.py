@@ -36,6 +36,8 @@ MUST_FIRE = [
     # 'answer' with a cost is resolve, not talk about talk
     "We will answer any aggression with force.",
     "We certainly will do everything necessary to protect our people.",
+    # a pledge of one's own beside another's broken commitment still counts
+    "We will soon announce additional measures over the violation of Russia's international commitments.",
     # 'possible' is not a hedge: "everything possible" is resolve
     "We are ready to assist Ukraine in every possible way.",
     # 'begin' and 'start' are pledges unless they open a speech
@@ -78,6 +80,11 @@ MUST_NOT_FIRE = [
     "Of course, we have other issues as well that we're going to talk about.",
     "And we're going to wait for the results of the analysis.",
     "Yeah, I'll take one more.",
+    # a cost to be borne, a remembrance, and others' broken promises bind no one
+    "If we do not act, we will pay a greater cost tomorrow.",
+    "We will always remember him as a courageous person.",
+    "They are deploying more tanks instead of honouring their promise to remove that equipment.",
+    "It is a breach of his commitments to the President.",
     # a demand on another actor binds no one of the speaker's side
     "Russia must withdraw its troops immediately.",
     "Everyone must stay calm.",
