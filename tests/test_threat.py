@@ -180,3 +180,16 @@ def test_stopping_the_targets_pipeline_is_a_cost_signalled():
     assert rhetoric.score("We have coordinated our efforts to stop the Nord Stream 2 pipeline.").threat >= 0.5
     # ... and a refusal to stop it is none.
     assert rhetoric.score("We will not stop Nord Stream 2.").threat < 0.5
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There needs to be costs and consequences for what Mr. Putin is doing.",
+        "The Vice President noted there must be severe costs for Russia's actions.",
+    ],
+)
+def test_a_call_for_costs_is_a_threat(sentence):
+    # Codebook conventions: calls for new costs against a target are threats.
+    s = rhetoric.score(sentence)
+    assert s.threat >= 0.5, s.explain()
