@@ -185,8 +185,9 @@ def test_stopping_the_targets_pipeline_is_a_cost_signalled():
 @pytest.mark.parametrize(
     "sentence",
     [
-        "There needs to be costs and consequences for what Mr. Putin is doing.",
-        "The Vice President noted there must be severe costs for Russia's actions.",
+        "He has been very clear that there needs to be consequences for what Mr. Putin is doing.",
+        "There needs to be costs.",
+        "There must be consequences.",
     ],
 )
 def test_a_call_for_costs_is_a_threat(sentence):
