@@ -21,7 +21,10 @@ comments; the first other line is the header. Columns (tab-separated):
     why the rule is there, in the codebook's terms.
 
 At any position the first listed rule that matches wins, so specific rules are listed
-before general ones. (A lexicon runs only the rules whose anchor words occur in the
+before general ones, and the words a match takes are read by no other rule of the file:
+an exclusion listed first (a negative weight, or weight 0 where it should only keep its
+words from the rules below, as ``commitment.tsv``'s ``others_commitments`` does) stops
+the general rules from reading the same words. (A lexicon runs only the rules whose anchor words occur in the
 text, see :mod:`rhetoric._patterns` and :mod:`rhetoric._matching`; the matches are those
 of the full alternation.) To swap a lexicon, point :func:`load` at another file with the
 same columns, or set ``RHETORIC_LEXICONS`` to a folder holding files of the same names.
