@@ -32,6 +32,22 @@ MUST_FIRE = [
     "We are preparing tough sanctions in case of further escalation.",
     "Sanctions are not the only tool in our toolkit.",
     "Time is not on their side because of the sheer cost that is being imposed on them.",
+    # 'possible' and 'potential' are no hedges: urgency, resolve, the target's act
+    "The seventh package of sanctions against Russia is needed as soon as possible.",
+    "We will use every possible measure to make Russia pay a price.",
+    "We will respond to any potential escalation with severe costs.",
+    # punishment promised or demanded
+    "Everyone guilty of such crimes will be found and punished.",
+    "We believe that they must all be punished.",
+    "Until the invaders get punishment.",
+    "We ask you to help us punish the aggressor.",
+    "We will retaliate.",
+    # the target's own asset stopped
+    "We have coordinated our efforts to stop the Nord Stream 2 pipeline.",
+    # calls for costs (codebook convention)
+    "He has been very clear that there needs to be consequences for what Mr. Putin is doing.",
+    "There needs to be costs.",
+    "There must be consequences.",
 ]
 
 MUST_NOT_FIRE = [
@@ -65,6 +81,22 @@ MUST_NOT_FIRE = [
     "I will now give the floor to the Minister.",
     "The President met with the Chancellor of Germany today.",
     "We had a productive conversation about trade.",
+    # punishment named with no cost signalled: the death penalty, trade disputes settled,
+    # the other side's violence described, a denial of intent
+    "He has grave concerns about capital punishment.",
+    "The EU will drop their retaliatory tariffs.",
+    "This is a punitive war.",
+    "It is not meant to be a punishment.",
+    "The pandemic has been punishing.",
+    "They are subjected to mass reprisals, such as shelling attacks.",
+    "We will not punish anyone for speaking out.",
+    "Perhaps this would be a fair punishment for us, for humanity.",
+    # responding to emergencies, or in writing
+    "We will respond next week in writing, as I conveyed.",
+    "Federal medical teams are ready to respond to surges nationwide.",
+    "That funding will help respond to the influx of refugees.",
+    # a refusal to stop the pipeline
+    "We will not stop Nord Stream 2.",
 ]
 
 
@@ -112,9 +144,7 @@ def test_hedge_lowers_the_score():
 def test_the_adjectives_possible_and_potential_are_not_hedges(sentence):
     # Codebook hedges are "possibly", "perhaps", ...: "as soon as possible" is urgency,
     # "every possible measure" is resolve, "potential escalation" names the target's act.
-    s = rhetoric.score(sentence)
-    assert s.hedges == 0, s.explain()
-    assert s.threat >= 0.5, s.explain()
+    assert rhetoric.score(sentence).hedges == 0
 
 
 @pytest.mark.parametrize(
@@ -124,73 +154,9 @@ def test_possible_as_a_predicate_is_a_hedge(sentence):
     assert rhetoric.score(sentence).hedges >= 1
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Everyone guilty of such crimes will be found and punished.",
-        "We believe that they must all be punished.",
-        "Until the invaders get punishment.",
-        "We ask you to help us punish the aggressor.",
-        "Russia will take countermeasures.",
-        "We will retaliate.",
-    ],
-)
-def test_punishment_promised_or_demanded_is_a_threat(sentence):
-    s = rhetoric.score(sentence)
-    assert s.threat >= 0.5, s.explain()
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        # the word alone signals no cost: the death penalty, trade disputes settled,
-        # the other side's violence described, a denial of intent
-        "He has grave concerns about capital punishment.",
-        "The EU will drop their retaliatory tariffs.",
-        "This is a punitive war.",
-        "It is not meant to be a punishment.",
-        "The pandemic has been punishing.",
-        "They are subjected to mass reprisals, such as shelling attacks.",
-        "We will not punish anyone for speaking out.",
-        "Perhaps this would be a fair punishment for us, for humanity.",
-    ],
-)
-def test_punishment_named_without_a_signal_is_not_a_threat(sentence):
-    s = rhetoric.score(sentence)
-    assert s.threat < 0.5, s.explain()
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "We will respond next week in writing, as I conveyed.",
-        "Federal medical teams are ready to respond to surges nationwide.",
-        "That funding will help respond to the influx of refugees.",
-    ],
-)
-def test_responding_to_an_emergency_or_in_writing_is_no_threat(sentence):
-    s = rhetoric.score(sentence)
-    assert s.threat < 0.5, s.explain()
-
-
 def test_stopping_the_targets_pipeline_is_a_cost_signalled():
     # The crisis' best-known conditional cost: the target's own asset, stopped.
     s = rhetoric.score("If Russia invades Ukraine, one way or another Nord Stream 2 will not move forward.")
     assert s.threat >= 0.5 and s.conditionality >= 0.5, s.explain()
-    assert rhetoric.score("We have coordinated our efforts to stop the Nord Stream 2 pipeline.").threat >= 0.5
-    # ... and a refusal to stop it is none.
-    assert rhetoric.score("We will not stop Nord Stream 2.").threat < 0.5
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "He has been very clear that there needs to be consequences for what Mr. Putin is doing.",
-        "There needs to be costs.",
-        "There must be consequences.",
-    ],
-)
-def test_a_call_for_costs_is_a_threat(sentence):
-    # Codebook conventions: calls for new costs against a target are threats.
-    s = rhetoric.score(sentence)
-    assert s.threat >= 0.5, s.explain()
+    # Its 'will not' is the threat itself, not a negation of it.
+    assert not any(e.rule.startswith("negated:") for e in s.evidence), s.explain()
