@@ -72,6 +72,10 @@ MUST_NOT_FIRE = [
     "I will remind you that the talks began in 2015.",
     "So, I'll start with the trade pillar.",
     "We'll start - Mr. President, the podium is yours.",
+    "And I'll turn it back to you, Jeff.",
+    "THE PRESIDENT: I'll be very brief because I want to hear from all of you.",
+    "MODERATOR: We'll go to Tamara Keith at NPR.",
+    "And I'll get to that in a moment.",
     # the speaker predicting what others will do binds no one
     "I think they will appreciate it when they hear it.",
     "I'm sure you will have them in your news organizations.",
