@@ -76,6 +76,9 @@ MUST_NOT_FIRE = [
     "THE PRESIDENT: I'll be very brief because I want to hear from all of you.",
     "MODERATOR: We'll go to Tamara Keith at NPR.",
     "And I'll get to that in a moment.",
+    "We will sum up the results of your work in 2021.",
+    # receiving is an outcome, not an act of the speaker's
+    "I am sure that we will soon receive an answer on the candidate status for Ukraine.",
     # the speaker predicting what others will do binds no one
     "I think they will appreciate it when they hear it.",
     "I'm sure you will have them in your news organizations.",
