@@ -8,8 +8,8 @@ and the constants below.
 
 A condition needs both halves, so the weights are set that a marker ("if Russia
 invades") alone stays below 0.5, consequents ("will respond", "then") without a marker
-count as one at most (:data:`CONSEQUENTS_WITHOUT_MARKER`), and the two together pass it. A threat found in the same sentence is a consequent too
-(:data:`THREAT_AS_CONSEQUENT`).
+count as one at most (:data:`CONSEQUENTS_WITHOUT_MARKER`), and the two together pass
+it. A threat found in the same sentence is a consequent too (:data:`THREAT_AS_CONSEQUENT`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def evidence(sentence: str, cues: SentenceCues, threat: list[Evidence], offset: 
     if not _has_marker(found):
         # Consequents without a condition are outcomes, not conditions ("the President
         # will then get the report"): several of them must not add up to one.
-        excess = sum(e.weight for e in found if e.rule.startswith(CONSEQUENT) and e.weight > 0) - CONSEQUENTS_WITHOUT_MARKER
+        consequents = sum(e.weight for e in found if e.rule.startswith(CONSEQUENT) and e.weight > 0)
+        excess = consequents - CONSEQUENTS_WITHOUT_MARKER
         if excess > 0:
             found.append(Evidence(NAME, "no_condition_marker", -excess, None, None, "",
                                   f"no condition marker: consequents count {CONSEQUENTS_WITHOUT_MARKER:g} at most"))
