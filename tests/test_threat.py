@@ -48,6 +48,12 @@ MUST_FIRE = [
     "He has been very clear that there needs to be consequences for what Mr. Putin is doing.",
     "There needs to be costs.",
     "There must be consequences.",
+    # calls for sanctions, and sanctions kept as an option (codebook conventions)
+    "We call for the sanctions regime to be strengthened.",
+    "Zelenskyy called on partners to push for an oil embargo.",
+    "Of course, economic sanctions are an option.",
+    "Sanctions are just one component of the tools that we have at our disposal.",
+    "We are united in our determination to hold President Putin and his regime accountable for this war.",
 ]
 
 MUST_NOT_FIRE = [
@@ -97,6 +103,7 @@ MUST_NOT_FIRE = [
     "That funding will help respond to the influx of refugees.",
     # a refusal to stop the pipeline
     "We will not stop Nord Stream 2.",
+    "He is an advocate for lowering costs for families.",
 ]
 
 
