@@ -38,6 +38,8 @@ MUST_FIRE = [
     "We certainly will do everything necessary to protect our people.",
     # a pledge of one's own beside another's broken commitment still counts
     "We will soon announce additional measures over the violation of Russia's international commitments.",
+    # ... while an obligation to act still binds (codebook: "we must and we will")
+    "We must fight until we clear our land of the occupiers.",
     # 'possible' is not a hedge: "everything possible" is resolve
     "We are ready to assist Ukraine in every possible way.",
     # 'begin' and 'start' are pledges unless they open a speech
@@ -79,6 +81,11 @@ MUST_NOT_FIRE = [
     "We will sum up the results of your work in 2021.",
     # receiving is an outcome, not an act of the speaker's
     "I am sure that we will soon receive an answer on the candidate status for Ukraine.",
+    # obligations to notice, think or say bind the speaker to no course of action
+    "We all must keep a close eye on the situation.",
+    "I must say that everything is quite well defined.",
+    "We must understand how to ensure our security.",
+    "So, we'll have that conversation.",
     # the speaker predicting what others will do binds no one
     "I think they will appreciate it when they hear it.",
     "I'm sure you will have them in your news organizations.",
