@@ -104,6 +104,9 @@ MUST_NOT_FIRE = [
     # a refusal to stop the pipeline
     "We will not stop Nord Stream 2.",
     "He is an advocate for lowering costs for families.",
+    # sanctions as history
+    "Sanctions have already been imposed on Russia, which have taken away its future.",
+    "The U.S. and Allies have been careful to have carveouts on the previous sanctions.",
 ]
 
 
