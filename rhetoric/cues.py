@@ -9,7 +9,9 @@ sentence (:func:`find_cues`) and answers the questions the construct modules ask
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from itertools import islice
 
 from .lexicon import Match, load, match_many
 
@@ -54,6 +56,10 @@ class SentenceCues:
     question: bool
     # Every lexicon's matches, by lexicon id (see rhetoric.lexicon.match_many).
     found: dict[int, list[Match]]
+    # (starts, ends) of the negations, made on the first question about them: a long
+    # sentence with many cues and negations is then answered by bisection, not by a
+    # scan of every negation for every cue.
+    _negation_bounds: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
 
     def of(self, lex) -> list[Match]:
         """The matches of lexicon ``lex`` (a construct's own rules) in this sentence."""
@@ -67,18 +73,28 @@ class SentenceCues:
         """The negation that cancels a cue at ``[start, end)``, if any: one inside the
         cue's own words ("will not impose sanctions") or just before it."""
         negations = self.matches["negations"]
+        if not negations:
+            return None
+        if self._negation_bounds is None:
+            # Matches of one lexicon do not overlap and come in order, so both the
+            # starts and the ends are sorted.
+            self._negation_bounds = ([n.start for n in negations], [n.end for n in negations])
+        starts, ends = self._negation_bounds
         if end is not None:
-            for neg in negations:
-                if start <= neg.start < end:
-                    return neg
-        for neg in reversed(negations):
-            if neg.end > start:
-                continue
-            between = self.low[neg.end : start]
-            if len(_WORD.findall(between)) > NEGATION_WINDOW_WORDS or _CLAUSE_BREAK.search(between):
-                return None
-            return neg
-        return None
+            i = bisect_left(starts, start)  # the first negation starting inside the cue
+            if i < len(starts) and starts[i] < end:
+                return negations[i]
+        i = bisect_right(ends, start) - 1  # the nearest negation ending before the cue
+        if i < 0:
+            return None
+        neg = negations[i]
+        between = self.low[neg.end : start]
+        # More than NEGATION_WINDOW_WORDS words between: counted up to one past it.
+        if next(islice(_WORD.finditer(between), NEGATION_WINDOW_WORDS, None), None) is not None:
+            return None
+        if _CLAUSE_BREAK.search(between):
+            return None
+        return neg
 
     def target_groups(self) -> list[str]:
         return [m.rule.group for m in self.targets if m.rule.group]

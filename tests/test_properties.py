@@ -243,3 +243,42 @@ def test_a_reloaded_lexicon_takes_effect(tmp_path, monkeypatch):
         monkeypatch.delenv("RHETORIC_LEXICONS")
         load.cache_clear()
     assert rhetoric.score(text).features == before
+
+
+def _negation_before_by_scan(cues, start, end):
+    """The plain definition of ``SentenceCues.negation_before``: a negation inside the
+    cue, else the nearest one ending before it if the window allows (what the bisection
+    in rhetoric.cues must answer, cue by cue)."""
+    from rhetoric.cues import _CLAUSE_BREAK, _WORD, NEGATION_WINDOW_WORDS
+
+    negations = cues.matches["negations"]
+    for neg in negations:
+        if start <= neg.start < end:
+            return neg
+    for neg in reversed(negations):
+        if neg.end > start:
+            continue
+        between = cues.low[neg.end : start]
+        if len(_WORD.findall(between)) > NEGATION_WINDOW_WORDS or _CLAUSE_BREAK.search(between):
+            return None
+        return neg
+    return None
+
+
+@SETTINGS
+@given(texts)
+def test_negation_scope_by_bisection_is_the_plain_scan(text):
+    from rhetoric.cues import find_cues
+
+    norm = normalise(text)
+    cues = find_cues(norm)
+    # Every match of every lexicon in the text is a cue someone may ask about, and
+    # every position too.
+    spans = [(m.start, m.end) for found in cues.found.values() for m in found]
+    spans += [(i, i + 1) for i in range(0, len(norm), 7)]
+    # ... and the edges of each negation, where an off-by-one would show.
+    for neg in cues.matches["negations"]:
+        spans += [(neg.end, neg.end + 1), (neg.end + 1, neg.end + 4), (neg.start, neg.start + 1),
+                  (max(neg.start - 1, 0), neg.start + 1), (neg.start + 1, neg.end + 2)]
+    for start, end in spans:
+        assert cues.negation_before(start, end) == _negation_before_by_scan(cues, start, end)
