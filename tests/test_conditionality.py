@@ -32,6 +32,8 @@ MUST_FIRE = [
     "If help is requested by our allies, we will provide it at once.",
     # an imperative put to the target is the antecedent
     "Give us the weapons, and then we will finish the job ourselves.",
+    # the other path in the previous sentence: a condition, without two_path (codebook)
+    "Otherwise there will be destabilization all over the world.",
     # the response named as a purpose, the condition after it
     "Our forces are going to Europe to defend our allies in the event that Putin decides to keep moving west.",
     "We continue to prepare severe economic measures to impose on Russia if it further invades Ukraine.",
@@ -94,6 +96,13 @@ TWO_PATH = [
 ]
 
 NOT_TWO_PATH = [
+    # a second path only in the previous sentence is no two_path (codebook)
+    "Otherwise there will be destabilization all over the world.",
+    "Because otherwise there will be no meeting.",
+    # routes for grain, and actions taken or not, are no paths put to a target
+    "We will help Ukraine keep exporting, including by alternative routes.",
+    "We'll continue to watch until we see what actions they take or don't take.",
+    "It's not a step the United States could take or the President could take.",
     # "or pay" and "whether ... or not" without a cost to a target are no paths
     "That is money a family could use to pay off a loan or pay the rent.",
     "No one should be excluded from participation or face discrimination on the basis of sex.",
