@@ -30,3 +30,13 @@ def test_floor_peer_writes_rows_as_wide_as_rhetoric_score(tmp_path):
     assert len(rows) == 1 + 4  # header + one row per input line, blank lines included
     assert {len(r.split(",")) for r in rows} == {1 + len(feature_names())}
     assert [r.split(",")[0] for r in rows[1:]] == ["0", "1", "2", "3"]
+
+
+def test_long_text_benchmark_runs_every_size_against_its_peer(capsys):
+    bench = _module("bench_long_text")
+    assert bench.main(["--words", "40", "--steps", "3", "--repeats", "1", "--seed", "1"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()[:1].isdigit()]
+    # One row per size, each twice the last, with the text's length and both times.
+    assert [int(r[0].replace(",", "")) for r in rows] == [40, 80, 160]
+    assert all(float(r[2]) >= 0 and float(r[4]) >= 0 for r in rows)
+    assert rows[0][3] == "-" and all(float(r[3]) > 0 for r in rows[1:])
