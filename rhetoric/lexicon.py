@@ -35,6 +35,7 @@ search patterns); :mod:`rhetoric._matching` matches them against sentences.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -116,11 +117,14 @@ def lexicon_dir() -> Path:
     return Path(override) if override else Path(__file__).with_name("lexicons")
 
 
-def _parse(path: Path) -> list[Rule]:
+def _parse(path: Path, data: bytes) -> list[Rule]:
+    """The rules of the lexicon file ``path``, whose bytes are ``data`` (read once by
+    :func:`load`, which also keys the stored analysis on them)."""
     rules: list[Rule] = []
     header_seen = False
     names: set[str] = set()
-    with open(path, encoding="utf-8") as fh:
+    # newline=None: line endings read as open() in text mode reads them ("\r\n" -> "\n").
+    with io.StringIO(data.decode("utf-8"), newline=None) as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):
@@ -179,7 +183,7 @@ def load(name: str, directory: str | None = None) -> Lexicon:
     if stored is not None:
         rules, analysis = stored
     else:
-        rules = tuple(_parse(path))
+        rules = tuple(_parse(path, data))
         analysis = _analyse(rules)
         _write_analysis(path, data, (rules, analysis))
     return Lexicon(name=path.stem, rules=rules, path=str(path), _analysis=analysis)
