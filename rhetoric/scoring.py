@@ -32,7 +32,7 @@ from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
 from .cues import CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
 from .lexicon import load, match_many
-from .text import normalise, split_sentences
+from .text import normalise, split_sentences, stripped_span
 
 __all__ = [
     "CONSTRUCTS",
@@ -269,11 +269,7 @@ def _aggregate(rows: list[tuple]) -> tuple:
 
 
 def _sentence_spans(norm: str, split: bool) -> list[tuple[int, int]]:
-    if split:
-        return split_sentences(norm)
-    stripped = norm.strip()
-    start = norm.find(stripped)
-    return [(start, start + len(stripped))] if stripped else []
+    return split_sentences(norm) if split else stripped_span(norm)
 
 
 def score(text: str, *, split: bool = True) -> TextScore:

@@ -129,6 +129,18 @@ def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
     return False
 
 
+def stripped_span(text: str) -> list[tuple[int, int]]:
+    """``text`` as one sentence: the ``(start, end)`` of it without leading and trailing
+    white space, or no span when nothing else is left.
+
+    >>> stripped_span("  We act.  "), stripped_span(" ")
+    ([(2, 9)], [])
+    """
+    end = len(text.rstrip())
+    start = len(text) - len(text.lstrip())
+    return [(start, end)] if end > start else []
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences; return ``(start, end)`` offsets into ``text``.
 
@@ -146,9 +158,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ['The answer is no.', 'Talks on Jan. 5 with U.S. officials failed.']
     """
     if "\n" not in text and _MAY_BOUNDARY.search(text) is None:  # one sentence (most rows of a corpus of sentences)
-        end = len(text.rstrip())
-        start = len(text) - len(text.lstrip())
-        return [(start, end)] if end > start else []
+        return stripped_span(text)
     spans: list[tuple[int, int]] = []
     n = len(text)
     start = 0
