@@ -361,7 +361,7 @@ def _anchors(pattern: str) -> list[_Anchor]:
     """Up to three anchors of a rule's pattern (matched between non-word characters),
     cheapest first and sharing no word, the second and third of words only; empty
     when every text must be scanned."""
-    parsed = _PARSED.get(pattern) or _sre_parse.parse(pattern)
+    parsed = _parsed(pattern)
     if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE:
         return []
     try:
@@ -383,6 +383,11 @@ def _anchors(pattern: str) -> list[_Anchor]:
 
 # The lexicons' pattern trees, parsed once when the files are read.
 _PARSED: dict[str, object] = {}
+
+
+def _parsed(pattern: str):
+    """The parse tree of ``pattern``: the one kept when its file was read, else parsed."""
+    return _PARSED.get(pattern) or _sre_parse.parse(pattern)
 
 # A rule's own search pattern. When the pattern starts with plain letters ("sanction"),
 # they go first and the boundary check follows them ("sanction(?<![\w']sanction)"):
@@ -486,7 +491,7 @@ _Analysis = tuple[list[list[_Anchor]], bool, list]
 def _analyse(rules) -> _Analysis:
     """What the matcher needs to know of a lexicon's rules, read from their patterns."""
     anchors = [_anchors(rule.pattern) for rule in rules]
-    may_be_empty = any((_PARSED.get(r.pattern) or _sre_parse.parse(r.pattern)).getwidth()[0] == 0 for r in rules)
+    may_be_empty = any(_parsed(r.pattern).getwidth()[0] == 0 for r in rules)
     return anchors, may_be_empty, [_program(_rule_source(rule.pattern)) for rule in rules]
 
 

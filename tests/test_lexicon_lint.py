@@ -14,13 +14,11 @@ from re import _parser as sre_parse
 
 import pytest
 
-from rhetoric._patterns import _class_chars, _edge, _merge_literals, _LITERALS
+from rhetoric._patterns import _LITERALS, _REPEATS as REPEATS, _ZERO_WIDTH as ZERO_WIDTH
+from rhetoric._patterns import _class_chars, _edge, _merge_literals
 from rhetoric.lexicon import load
 
 from test_properties import LEXICON_NAMES
-
-ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
-REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def _item_ends(op, av, first: bool):
