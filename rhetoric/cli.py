@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_score(args) -> int:
     from .io import RecordWriter, atomic_output, output_format, read_records
-    from .scoring import feature_names, feature_rows
+    from .scoring import CHUNK_TEXTS, feature_names, feature_rows
 
     columns = feature_names()  # id first (the writer's), then the four constructs, then the rest
     to_stdout = args.output in (None, "-")
@@ -128,7 +128,7 @@ def _cmd_score(args) -> int:
         if jobs == 1:
             # Typed at a terminal, each line is answered at once; otherwise in chunks.
             interactive = args.input == "-" and sys.stdin.isatty()
-            for chunk in _chunks(records, 1 if interactive else CHUNK_ROWS):
+            for chunk in _chunks(records, 1 if interactive else CHUNK_TEXTS):
                 writer.write_rows([r.id for r in chunk], feature_rows([r.text for r in chunk], split=split))
                 if chunk.error is not None:
                     raise chunk.error
@@ -143,11 +143,6 @@ def _cmd_score(args) -> int:
         with atomic_output(args.output) as fh:
             run(fh)
     return 0
-
-
-# Rows scored together in one process: the lexicons look at all their sentences at
-# once (rhetoric.scoring.feature_rows). Small enough that memory stays flat.
-CHUNK_ROWS = 2000
 
 
 class _Chunk(list):

@@ -38,11 +38,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .scoring import feature_names, feature_rows
-
-# Texts scored together (rhetoric.scoring.feature_rows): their sentences meet the
-# lexicons in one pass; chunks keep the memory of a large X bounded.
-_CHUNK = 2000
+from .scoring import CHUNK_TEXTS, feature_names, feature_rows
 
 __all__ = ["RhetoricFeatures"]
 
@@ -144,8 +140,8 @@ class RhetoricFeatures(TransformerMixin, BaseEstimator):
         names = feature_names()
         columns = [names.index(f) for f in self.features_]
         out = np.empty((len(texts), len(self.features_)), dtype=np.float64)
-        for start in range(0, len(texts), _CHUNK):
-            rows = feature_rows(texts[start : start + _CHUNK], split=bool(self.split))
+        for start in range(0, len(texts), CHUNK_TEXTS):
+            rows = feature_rows(texts[start : start + CHUNK_TEXTS], split=bool(self.split))
             if rows:
                 out[start : start + len(rows)] = np.asarray(rows, dtype=np.float64)[:, columns]
         return out

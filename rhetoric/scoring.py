@@ -294,12 +294,17 @@ def score(text: str, *, split: bool = True) -> TextScore:
     return TextScore(text=text, sentences=sents, features=features)
 
 
+# Texts to pass to feature_rows at once (the CLI and the transformer do): their sentences
+# meet the lexicons in one pass, and memory stays flat however large the input.
+CHUNK_TEXTS = 2000
+
+
 def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     """The features of many texts, one tuple per text in :func:`feature_names` order:
     the numbers of ``score(text, split=split).features``, without keeping the evidence.
 
     All the texts' sentences go through the lexicons together (:func:`match_many`), which
-    is what makes scoring a corpus fast; pass texts in chunks of a few thousand.
+    is what makes scoring a corpus fast; pass texts in chunks of :data:`CHUNK_TEXTS`.
 
     >>> rows = feature_rows(["We will defend every inch.", "Nice weather."])
     >>> [dict(zip(feature_names(), r))["commitment"] >= 0.5 for r in rows]
