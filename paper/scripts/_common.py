@@ -207,6 +207,12 @@ def fmt(value, digits: int = 0, *, percent: bool = False, sign: bool = False) ->
     return ("+" + text) if sign else text
 
 
+def f1_digits(value) -> int:
+    """Decimals for an F1 score: two, three when two would print a score just short of
+    perfect as 1.00."""
+    return 3 if 0.995 <= value < 1.0 else 2
+
+
 def fmt_date(value) -> str:
     """A date for the text: ``24 February 2022``."""
     import pandas as pd

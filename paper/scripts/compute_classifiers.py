@@ -45,7 +45,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, atomic_write_csv, fmt, is_small, log, macro, numbers_json, out_dirs, section  # noqa: E402
+from _common import (REPO, atomic_write_csv, f1_digits, fmt, is_small, log, macro, numbers_json,  # noqa: E402
+                     out_dirs, section)
 
 DEFAULTS = {
     "experiments": ["labels", "actor"],
@@ -238,8 +239,7 @@ def best_rows(summary):
 
 
 def f1(value) -> str:
-    """Two decimals, three when two would print a near-perfect score as 1.00."""
-    return fmt(value, 3 if 0.995 <= value < 1.0 else 2)
+    return fmt(value, f1_digits(value))
 
 
 def numbers(summary, folds, cfg: dict) -> dict[str, str]:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import atomic_write_text, log, out_dirs  # noqa: E402
+from _common import atomic_write_text, f1_digits, log, out_dirs  # noqa: E402
 
 MODEL_ORDER = ["logreg", "linear_svm", "random_forest", "hist_gb"]
 FEATURE_ORDER = ["rhetoric", "tfidf", "rhetoric_tfidf"]
@@ -27,7 +27,7 @@ COLUMN_NAMES = {"threat": "Threat", "conditionality": "Cond.", "two_path": "Two 
 def cell(row, bold: bool) -> str:
     if row is None or not math.isfinite(row["mean"]):
         return "--"
-    digits = 3 if 0.995 <= row["mean"] < 1.0 else 2  # two decimals would print 1.00
+    digits = f1_digits(row["mean"])
     value = f"{row['mean']:.{digits}f}"
     if bold:
         value = f"\\mathbf{{{value}}}"
