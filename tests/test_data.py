@@ -21,7 +21,7 @@ from rhetoric.data import (
     load_ungdc,
     to_sentences,
 )
-from rhetoric.data.sample import SAMPLE_CRISIS, SAMPLE_UNGDC, write_sample_root
+from rhetoric.data.sample import SAMPLE_ANNOTATIONS, SAMPLE_CRISIS, SAMPLE_UNGDC, write_sample_root
 from rhetoric.paths import DataNotFound, data_root
 
 
@@ -90,11 +90,18 @@ def test_annotations_have_every_field_and_point_into_their_documents():
     for col in ("threat", "conditionality", "two_path", "commitment", "start", "end"):
         assert ann[col].dtype == "int64"
     assert set(ann[["threat", "conditionality", "two_path", "commitment"]].stack()) <= {0, 1}
-    # The offsets are into the crisis document's text, as the data README says.
-    wanted = set(ann["doc_id"].head(40))
-    docs = {r["doc_id"]: r["text"] for r in iter_documents("crisis") if r["doc_id"] in wanted}
-    for row in ann.head(40).itertuples():
+    assert set(ann["corpus"]) == {"crisis", "ungdc"} and set(ann["fold"]) == {0, 1, 2, 3, 4}
+    # a document's sentences share one fold (document-grouped cross-validation)
+    assert ann.groupby("doc_id")["fold"].nunique().max() == 1
+    # The offsets are into the crisis statement's or the UN speech's text, as the data README says.
+    sample = pd.concat([ann[ann["corpus"] == "crisis"].head(40), ann[ann["corpus"] == "ungdc"].head(40)])
+    wanted = set(sample["doc_id"])
+    docs = {r["doc_id"]: r["text"] for corpus in ("crisis", "ungdc") for r in iter_documents(corpus)
+            if r["doc_id"] in wanted}
+    for row in sample.itertuples():
         assert docs[row.doc_id][row.start : row.end] == row.text
+    un = ann[ann["corpus"] == "ungdc"]
+    assert (un["date"].dt.strftime("%m-%d") == "01-01").all()
 
 
 @needs_data
@@ -118,10 +125,29 @@ def test_loaders_read_a_data_root(sample_root):
     assert speeches["doc_id"].tolist() == ["ungdc-AAA-2020", "ungdc-BBB-2020"]
     assert speeches["year"].dtype == "int64"
     assert pd.isna(load_ungdc(limit=2)["speaker"].iloc[1])
-    assert len(load_annotations()) == 3
+    ann = load_annotations()
+    assert len(ann) == len(SAMPLE_ANNOTATIONS)
+    # both corpora: a UN row carries the session's year as its date, read as 1 January
+    un = ann[ann["corpus"] == "ungdc"].iloc[0]
+    assert un["date"] == pd.Timestamp("2020-01-01") and un["actor"] == "AAA"
+    assert ann["fold"].dtype == "int64"
     # an explicit root wins over RHETORIC_DATA
     os.environ["RHETORIC_DATA"] = "/nonexistent"
     assert len(load_crisis(root=sample_root)) == 3
+
+
+def test_a_bad_date_names_the_file_and_line(sample_root, monkeypatch):
+    path = sample_root / corpora.ANNOTATIONS_FILE
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    rows[3]["date"] = "2020-13"  # a UN row must carry a year
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setenv("RHETORIC_SKIP_CHECKSUM", "1")
+    with pytest.warns(UserWarning), pytest.raises(DataFormatError, match=r"train.jsonl:4: .*not a year"):
+        load_annotations()
+    rows[3]["date"], rows[0]["date"] = "2020", "20 Jan 2022"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(DataFormatError, match=r"train.jsonl:1: the date '20 Jan 2022' is not YYYY-MM-DD"):
+        load_annotations()
 
 
 def test_years_as_a_string_is_refused(sample_root):

@@ -53,6 +53,7 @@ __all__ = [
     "load_crisis",
     "load_ungdc",
     "load_annotations",
+    "ANNOTATED_CORPORA",
 ]
 
 CRISIS_FILE = "crisis/documents.jsonl.gz"
@@ -62,7 +63,9 @@ ANNOTATIONS_FILE = "annotations/train.jsonl"
 CRISIS_COLUMNS = ("doc_id", "actor", "source", "date", "doc_type", "title", "url", "text")
 UNGDC_COLUMNS = ("doc_id", "iso3", "country", "session", "year", "speaker", "post", "text")
 LABELS = ("threat", "conditionality", "two_path", "commitment")
-ANNOTATION_COLUMNS = ("id", "doc_id", "start", "end", "actor", "date", "stratum", "text") + LABELS
+ANNOTATION_COLUMNS = ("id", "doc_id", "start", "end", "actor", "date", "corpus", "stratum", "fold", "text") + LABELS
+#: The corpora an annotated sentence can come from (its ``corpus`` field).
+ANNOTATED_CORPORA = ("crisis", "ungdc")
 
 #: corpus name -> (file relative to the data root, columns)
 CORPORA = {
@@ -187,11 +190,21 @@ def _frame(records: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=list(columns))
 
 
-def _dates(frame: pd.DataFrame, path: str) -> pd.Series:
-    try:
-        return pd.to_datetime(frame["date"], format="%Y-%m-%d")
-    except (ValueError, TypeError) as exc:
-        raise DataFormatError(f"{path}: a date is not YYYY-MM-DD ({exc})") from None
+def _dates(frame: pd.DataFrame, path: str, *, year_only: pd.Series | None = None) -> pd.Series:
+    """``frame.date`` as datetime64. Rows where ``year_only`` is true carry a bare year
+    (YYYY: the UN General Debate session's year), read as 1 January of that year."""
+    dates = frame["date"].astype(str)
+    if year_only is not None and year_only.any():
+        bad = year_only & ~dates.str.fullmatch(r"\d{4}")
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise DataFormatError(f"{path}:{i + 1}: a UN General Debate row's date is not a year (YYYY): {dates.iloc[i]!r}")
+        dates = dates.where(~year_only, dates + "-01-01")
+    parsed = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
+    if parsed.isna().any():
+        i = int(parsed.isna().to_numpy().nonzero()[0][0])
+        raise DataFormatError(f"{path}:{i + 1}: the date {dates.iloc[i]!r} is not YYYY-MM-DD")
+    return parsed
 
 
 def load_crisis(limit: int | None = None, root: str | Path | None = None) -> pd.DataFrame:
@@ -225,14 +238,22 @@ def load_ungdc(
 def load_annotations(root: str | Path | None = None) -> pd.DataFrame:
     """The labelled sentences (``annotations/train.jsonl``), every field of the file.
 
-    Columns: id, doc_id, start, end (int offsets into the document's text), actor,
-    date (datetime64), stratum, text, threat, conditionality, two_path, commitment (int 0/1),
-    then any further field the file carries.
+    Columns: id, doc_id, start, end (int offsets into the document's text: the crisis
+    statement's, or for ``corpus == "ungdc"`` the UN speech's), actor (US, RU, UA, or a
+    UN speaker's ISO3 code), date (datetime64; UN rows carry the session's year, read as
+    1 January), corpus (crisis | ungdc), stratum, fold (0-4, the same for every sentence
+    of a document: use it for document-grouped cross-validation), text, threat,
+    conditionality, two_path, commitment (int 0/1), then any further field the file carries.
     """
+    path = data_file(ANNOTATIONS_FILE, root)
     records = list(iter_documents("annotations", root))
     extra = [k for r in records[:1] for k in r if k not in ANNOTATION_COLUMNS]
     frame = _frame(records, ANNOTATION_COLUMNS + tuple(extra))
-    for col in ("start", "end") + LABELS:
+    unknown = ~frame["corpus"].isin(ANNOTATED_CORPORA)
+    if unknown.any():
+        i = int(unknown.to_numpy().nonzero()[0][0])
+        raise DataFormatError(f"{path}:{i + 1}: corpus {frame['corpus'].iloc[i]!r} is not one of {ANNOTATED_CORPORA}")
+    for col in ("start", "end", "fold") + LABELS:
         frame[col] = frame[col].astype("int64")
-    frame["date"] = _dates(frame, ANNOTATIONS_FILE)
+    frame["date"] = _dates(frame, str(path), year_only=frame["corpus"].eq("ungdc"))
     return frame

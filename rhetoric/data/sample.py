@@ -66,20 +66,24 @@ SAMPLE_UNGDC = [
 ]
 
 
-def _annotation(i: int, doc: dict, sentence: str, stratum: str, labels: tuple[int, int, int, int]) -> dict:
+def _annotation(i: int, doc: dict, sentence: str, stratum: str, labels: tuple[int, int, int, int], fold: int) -> dict:
     start = doc["text"].index(sentence)
     threat, cond, two, commit = labels
+    un = doc["doc_id"].startswith("ungdc-")
     return {
         "id": f"train-{i:04d}", "doc_id": doc["doc_id"], "start": start, "end": start + len(sentence),
-        "actor": doc["actor"], "date": doc["date"], "stratum": stratum, "text": sentence,
+        # UN rows: the speaker's ISO3 code and the session's year, as in the real file
+        "actor": doc["iso3"] if un else doc["actor"], "date": str(doc["year"]) if un else doc["date"],
+        "corpus": "ungdc" if un else "crisis", "stratum": stratum, "fold": fold, "text": sentence,
         "threat": threat, "conditionality": cond, "two_path": two, "commitment": commit,
     }
 
 
 SAMPLE_ANNOTATIONS = [
-    _annotation(0, SAMPLE_CRISIS[0], "If Russia invades, it will face swift and severe consequences.", "threat", (1, 1, 0, 0)),
-    _annotation(1, SAMPLE_CRISIS[1], "They discussed the sanctions question.", "random", (0, 0, 0, 0)),
-    _annotation(2, SAMPLE_CRISIS[2], "We will defend every inch of our land.", "random", (0, 0, 0, 1)),
+    _annotation(0, SAMPLE_CRISIS[0], "If Russia invades, it will face swift and severe consequences.", "threat", (1, 1, 0, 0), 0),
+    _annotation(1, SAMPLE_CRISIS[1], "They discussed the sanctions question.", "random", (0, 0, 0, 0), 1),
+    _annotation(2, SAMPLE_CRISIS[2], "We will defend every inch of our land.", "random", (0, 0, 0, 1), 2),
+    _annotation(3, SAMPLE_UNGDC[2], "Those who violate the Charter will pay a price.", "ungdc_cue_r1", (1, 0, 0, 0), 3),
 ]
 
 
