@@ -107,6 +107,16 @@ def write_sample(n: str, seed: str, out_1x: str, out_4x: str, out_vocabulary: st
     return 0
 
 
+def _atomic_path():
+    """The project's whole-or-nothing writer, :func:`rhetoric._atomic.atomic_path`, read
+    from its file: this process imports no rhetoric (see write_sample), and that module
+    needs only the standard library."""
+    spec = importlib.util.spec_from_file_location("_rhetoric_atomic", HERE.parent / "rhetoric" / "_atomic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.atomic_path
+
+
 def pinned(cmd: list[str], core: int | None) -> list[str]:
     return ["taskset", "-c", str(core), *cmd] if core is not None else cmd
 
@@ -282,10 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                             "lines_1x": n, "lines_4x": 4 * n},
     }
     path = Path(args.json) if args.json else HERE / "results" / time.strftime("bench_vader-%Y%m%d-%H%M%S.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = path.with_name(path.name + ".tmp")
-    tmp_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp_path, path)
+    with _atomic_path()(path) as tmp_path:
+        tmp_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"saved {path}")
     return 0
 

@@ -1,5 +1,6 @@
 """Outputs are written whole or not at all: to a temporary file beside the target, then
-``os.replace`` (atomic on one file system), so a crash never leaves half a file.
+``os.replace`` (atomic on one file system), so a crash never leaves half a file
+(:func:`rhetoric._atomic.atomic_path`, the project's one helper for it).
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -12,32 +13,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
+
+from rhetoric._atomic import atomic_path
 
 __all__ = ["write_text", "write_json", "write_csv", "to_jsonable"]
 
 
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (creating its folder)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 def to_jsonable(value):

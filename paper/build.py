@@ -202,14 +202,11 @@ def merge_numbers(numbers_dir: Path, tex: Path = TEX) -> tuple[str, dict[str, st
 
 
 def write_whole(text: str, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    """Write ``text`` to ``target`` whole or not at all (creating its folder)."""
+    from rhetoric._atomic import atomic_path
+
+    with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- the PDF
@@ -252,9 +249,10 @@ def build_pdf(out: Path) -> bool:
         say(f"LaTeX FAILED; see {log} and {texlog}. Last lines:\n  " + "\n  ".join(tail))
         return False
     pdf = out / "paper.pdf"
-    tmp = pdf.with_name(f".paper.pdf.{os.getpid()}.tmp")
-    shutil.copyfile(aux / "paper.pdf", tmp)
-    os.replace(tmp, pdf)
+    from rhetoric._atomic import atomic_path
+
+    with atomic_path(pdf) as tmp:
+        shutil.copyfile(aux / "paper.pdf", tmp)
     missing = sorted(set(re.findall(r"MISSING NUMBER: (\w+)", texlog.read_text(errors="replace"))))
     undefined_refs = "There were undefined references" in texlog.read_text(errors="replace")
     say(f"wrote {pdf}" + (f"; numbers printed as ?? (not built): {', '.join(missing)}" if missing else "")

@@ -38,7 +38,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Iterator, NamedTuple
 
@@ -273,45 +272,28 @@ def read_records(
 
 # --- writing -------------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Open ``path`` for writing text, all or nothing.
 
     Yields a text file (``newline=""``: what you write is what is stored; gzip-compressed
-    when ``path`` ends in ``.gz``) that is really a temporary file in the same folder.
-    On a clean exit it replaces ``path`` in one step (``os.replace``); on any exception,
-    KeyboardInterrupt included, it is deleted and ``path`` is left as it was.
+    when ``path`` ends in ``.gz``) that is really a temporary file in the same folder
+    (:func:`rhetoric._atomic.atomic_path`). On a clean exit it replaces ``path`` in one
+    step (``os.replace``); on any exception, KeyboardInterrupt included, it is deleted
+    and ``path`` is left as it was. The folder must exist.
     """
+    from ._atomic import atomic_path
+
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        raw = os.fdopen(fd, "wb")
-        try:
-            if path.name.lower().endswith(".gz"):
-                # mtime=0 and the final name in the header: the same rows give the same bytes.
-                binary = gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0)
-            else:
-                binary = raw
-            text = io.TextIOWrapper(binary, encoding=encoding, newline="")
-            with text:  # closes the gzip stream (writing its trailer) ...
-                yield text
-        finally:
-            raw.close()  # ... but GzipFile leaves the file it was given open
-        # Keep the permissions of the file we replace, or what a plain open() would give.
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    with atomic_path(path, mkdir=False) as tmp, open(tmp, "wb") as raw:
+        if path.name.lower().endswith(".gz"):
+            # mtime=0 and the final name in the header: the same rows give the same bytes.
+            binary = gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0)
+        else:
+            binary = raw
+        text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        with text:  # closes the gzip stream (writing its trailer); GzipFile leaves ``raw`` open
+            yield text
 
 
 def _compact(value, digits: int | None):

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -113,17 +112,12 @@ def parse_args(doc: str | None, argv: list[str] | None = None) -> argparse.Names
 # ---------------------------------------------------------------- whole-or-nothing writes
 
 def _atomic(target: Path, write) -> None:
-    """Write via a temporary file beside ``target``, then rename: whole or not at all."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
+    """Write via a temporary file beside ``target``, then rename: whole or not at all
+    (:func:`rhetoric._atomic.atomic_path`, the project's one helper for it)."""
+    from rhetoric._atomic import atomic_path
+
+    with atomic_path(target) as tmp:
         write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def atomic_write_csv(frame, target: Path) -> None:

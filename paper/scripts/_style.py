@@ -13,8 +13,6 @@ figure printed in black and white loses nothing. Figure scripts import this modu
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 __all__ = [
@@ -111,23 +109,18 @@ def mark_invasion(ax, date="2022-02-24", label: bool = True) -> None:
 def save(fig, name: str, dpi: int = 150) -> tuple[Path, Path]:
     """Write ``figures/<name>.pdf`` (vector) and ``.png`` (``dpi``) whole, close the figure."""
     import matplotlib.pyplot as plt
-
     from _common import log, out_dirs
+
+    from rhetoric._atomic import atomic_path
 
     folder = out_dirs()["figures"]
     paths = []
     for ext in ("pdf", "png"):
         target = folder / f"{name}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{ext}", dir=folder)
-        os.close(fd)
-        try:
+        with atomic_path(target, suffix=f".{ext}") as tmp:
             # a fixed creation date keeps the PDF identical from run to run
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
             fig.savefig(tmp, format=ext, dpi=dpi, metadata=meta)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         paths.append(target)
     plt.close(fig)
     log(f"wrote {paths[0]} and .png")

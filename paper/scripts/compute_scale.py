@@ -180,24 +180,34 @@ def run_bench(cfg: dict, small: bool, seed: int, target: Path):
     if small and not cfg.get("bench_small", False):
         log("scale: whole-process benchmark skipped on the small slice")
         return None
-    tmp = target.with_name(f".{target.name}.partial")
-    cmd = [sys.executable, str(script), "--seed", str(seed), *map(str, cfg.get("bench_args") or []), "--json", str(tmp)]
-    log(f"scale: running bench/bench_vader.py {' '.join(cmd[2:])}")
+    from rhetoric._atomic import atomic_path
+
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=cfg["bench_timeout_s"], cwd=REPO)
-    except subprocess.TimeoutExpired:
-        log(f"scale: the benchmark took over {cfg['bench_timeout_s']} s; skipped")
+        # the benchmark writes into a temporary file beside ``target``, kept only when it parses
+        with atomic_path(target, suffix=".partial") as tmp:
+            cmd = [sys.executable, str(script), "--seed", str(seed), *map(str, cfg.get("bench_args") or []),
+                   "--json", str(tmp)]
+            log(f"scale: running bench/bench_vader.py {' '.join(cmd[2:])}")
+            try:
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=cfg["bench_timeout_s"], cwd=REPO)
+            except subprocess.TimeoutExpired:
+                log(f"scale: the benchmark took over {cfg['bench_timeout_s']} s; skipped")
+                raise _Skip from None
+            if proc.returncode != 0 or not tmp.stat().st_size:
+                log(f"scale: the benchmark failed (exit {proc.returncode}); skipped: {proc.stderr.strip()[-300:]}")
+                raise _Skip
+            try:
+                result = json.loads(tmp.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                log("scale: the benchmark's JSON does not parse; skipped")
+                raise _Skip from None
+    except _Skip:
         return None
-    if proc.returncode != 0 or not tmp.is_file():
-        log(f"scale: the benchmark failed (exit {proc.returncode}); skipped: {proc.stderr.strip()[-300:]}")
-        return None
-    try:
-        result = json.loads(tmp.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        log("scale: the benchmark's JSON does not parse; skipped")
-        return None
-    os.replace(tmp, target)
     return result
+
+
+class _Skip(Exception):
+    """The benchmark left nothing to keep (the reason is logged); its file is removed."""
 
 
 def bench_numbers(bench: dict) -> dict[str, str]:

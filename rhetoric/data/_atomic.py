@@ -1,46 +1,8 @@
-"""Write a file whole or not at all: to a temporary file beside it, then rename.
-
->>> import tempfile, pathlib
->>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
->>> with atomic_path(target) as tmp:
-...     _ = tmp.write_text("done")
->>> target.read_text()
-'done'
-"""
+"""Kept so that ``from rhetoric.data._atomic import atomic_path`` still works: the helper
+is :mod:`rhetoric._atomic`, shared by the whole project."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
+from .._atomic import atomic_path
 
 __all__ = ["atomic_path"]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_path(target: str | os.PathLike, suffix: str = ".tmp"):
-    """Yield a temporary path beside ``target``; on success rename it onto ``target``
-    (with the usual permissions, not mkstemp's private 0600), on failure remove it.
-
-    ``suffix`` lets writers that infer the format from the name (pandas' compression
-    from ``.gz``) see the right one.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

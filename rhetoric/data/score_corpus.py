@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import cache as _cache
-from ._atomic import atomic_path
+from .._atomic import atomic_path
 from .corpora import CORPORA, iter_documents
 from .parallel import Featuriser, _Done, _progress_bar, _to_frame, resolve_n_jobs
 
