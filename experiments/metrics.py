@@ -1,10 +1,12 @@
 """Classification metrics with seeded bootstrap intervals over items.
 
-Binary targets: ``accuracy``, ``macro_f1`` (both classes), ``precision`` and ``recall``
-of the positive class, ``auroc`` of the positive class's score. More classes:
+Binary targets: ``precision``, ``recall`` and ``f1`` of the positive class, ``auroc`` of
+the positive class's score (the headline numbers: positives are rare, so accuracy and
+macro-F1 mostly count the easy negatives), then ``accuracy`` and ``macro_f1`` (both
+classes) for reference. More classes:
 ``accuracy``, ``macro_f1``, ``auroc`` (one-vs-rest, macro average of the per-class
 AUROCs, each from that class's score column). AUROC needs both classes: it is NaN
-(null in JSON) when the items lack one. Precision and recall count 0/0 as 0, as
+(null in JSON) when the items lack one. Precision, recall and F1 count 0/0 as 0, as
 scikit-learn does with ``zero_division=0``.
 
 Everything is computed for many resamples at once (one row per resample), which keeps
@@ -13,8 +15,8 @@ Everything is computed for many resamples at once (one row per resample), which 
 >>> import numpy as np
 >>> y = np.array([0, 0, 1, 1]); pred = np.array([0, 1, 1, 1]); s = np.array([.1, .6, .7, .9])
 >>> m = point_metrics(y, pred, s[:, None], n_classes=2, positive=1)
->>> m["accuracy"], m["precision"], m["recall"], m["auroc"]
-(0.75, 0.6666666666666666, 1.0, 1.0)
+>>> m["precision"], m["recall"], m["f1"], m["auroc"], m["accuracy"]
+(0.6666666666666666, 1.0, 0.8, 1.0, 0.75)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from scipy.stats import rankdata
 __all__ = ["BINARY_METRICS", "MULTICLASS_METRICS", "point_metrics", "bootstrap_metrics", "metric_names",
            "macro_f1_rows"]
 
-BINARY_METRICS = ("accuracy", "macro_f1", "auroc", "precision", "recall")
+BINARY_METRICS = ("precision", "recall", "f1", "auroc", "accuracy", "macro_f1")
 MULTICLASS_METRICS = ("accuracy", "macro_f1", "auroc")
 
 
@@ -72,6 +74,7 @@ def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, p
         tp = (t & p).sum(axis=1)
         out["precision"] = _divide(tp, p.sum(axis=1))
         out["recall"] = _divide(tp, t.sum(axis=1))
+        out["f1"] = _divide(2 * tp, p.sum(axis=1) + t.sum(axis=1))  # 2TP / (2TP + FP + FN)
     if positive is not None:
         out["auroc"] = _auroc(Y == positive, S[..., 0])
     else:
