@@ -8,7 +8,9 @@ Every ``metrics.json`` under the folders given (a sweep, several runs, or a tree
 them) contributes. Columns: ``run_dir``; what identifies the run (``experiment``,
 ``data``, ``features``, ``model``, ``cv``, ``seed``); one column per other command-line
 override (``model.C``, ``data.max_items``, ...; empty where a run did not set it);
-then ``target``, ``n_items``, ``metric``, ``value``, ``ci_low``, ``ci_high``. The file
+then ``target``, ``subset`` (``all`` for the pooled metrics; ``corpus=crisis``,
+``corpus=ungdc``, ... for a run's per-subset metrics, ``data.report_by``), ``n_items``,
+``metric``, ``value``, ``ci_low``, ``ci_high``. The file
 is written whole or not at all. Exit status 2 on bad input (a missing folder, no run
 found, a damaged metrics.json), naming it.
 """
@@ -28,10 +30,12 @@ import pandas as pd  # noqa: E402
 
 from experiments.writing import write_csv  # noqa: E402
 
-__all__ = ["collect", "find_runs", "main", "IDENTITY"]
+__all__ = ["collect", "find_runs", "main", "IDENTITY", "ALL"]
 
 IDENTITY = ("experiment", "data", "features", "model", "cv", "seed")
-VALUE_COLUMNS = ("target", "n_items", "metric", "value", "ci_low", "ci_high")
+VALUE_COLUMNS = ("target", "subset", "n_items", "metric", "value", "ci_low", "ci_high")
+#: The ``subset`` of a run's pooled metrics (all its items).
+ALL = "all"
 
 
 class CollectError(ValueError):
@@ -77,9 +81,12 @@ def _rows(path: Path) -> list[dict]:
         base.setdefault(key, value)
     rows = []
     for name, entry in targets.items():
-        for metric, m in (entry.get("metrics") or {}).items():
-            rows.append({**base, "target": name, "n_items": entry.get("n_items"), "metric": metric,
-                         "value": m["value"], "ci_low": m["ci_low"], "ci_high": m["ci_high"]})
+        subsets = [(ALL, entry)] + [(f"{column}={value}", sub) for column, by in (entry.get("by") or {}).items()
+                                    for value, sub in by.items()]
+        for subset, part in subsets:
+            for metric, m in (part.get("metrics") or {}).items():
+                rows.append({**base, "target": name, "subset": subset, "n_items": part.get("n_items"),
+                             "metric": metric, "value": m["value"], "ci_low": m["ci_low"], "ci_high": m["ci_high"]})
         if not entry.get("metrics"):
             print(f"collect: {path}: target {name!r} has no metrics ({'; '.join(entry.get('notes', []))})",
                   file=sys.stderr)

@@ -6,6 +6,10 @@ judged on a metric (a held-out fold without a positive has no AUROC) report NaN 
 note instead of stopping the run; a training fold with a single class predicts that
 class (noted). ``direct=True`` uses one rhetoric feature as the score without training
 (the extractor baseline), over the same folds.
+
+:class:`ColumnFolds` is the splitter for data that carries its own folds (the
+annotations' ``fold`` column, a hash of the document): a predefined split over that
+column, bound to the items with :meth:`ColumnFolds.for_items` before splitting.
 """
 
 from __future__ import annotations
@@ -18,9 +22,62 @@ import pandas as pd
 from .items import Target
 from .metrics import point_metrics
 
-__all__ = ["cross_validate"]
+__all__ = ["cross_validate", "ColumnFolds"]
 
 log = logging.getLogger(__name__)
+
+
+class ColumnFolds:
+    """A predefined split over a column of the items (scikit-learn's ``PredefinedSplit``
+    with the test folds read from the data): each distinct value of ``column`` is held
+    out once, in sorted order. ``n_splits=k`` merges the values into k folds (value mod k;
+    for quick trials); None keeps them as they are. Not shuffled: the seed does not move
+    the folds, so every run on the same items uses the same splits.
+
+    >>> import pandas as pd
+    >>> cv = ColumnFolds("fold").for_items(pd.DataFrame({"fold": [2, 0, 1, 0, 2]}))
+    >>> [test.tolist() for _, test in cv.split()], cv.fold_labels
+    ([[1, 3], [2], [0, 4]], [0, 1, 2])
+    >>> [test.tolist() for _, test in ColumnFolds("fold", n_splits=2).for_items(
+    ...     pd.DataFrame({"fold": [2, 0, 1, 0, 3]})).split()]
+    [[0, 1, 3], [2, 4]]
+    """
+
+    def __init__(self, column: str = "fold", n_splits: int | None = None, test_fold=None):
+        self.column = column
+        self.n_splits = n_splits
+        self.test_fold = test_fold
+
+    def for_items(self, items: pd.DataFrame) -> "ColumnFolds":
+        """This splitter bound to ``items`` (the rows being cross-validated, in order)."""
+        if self.column not in items.columns:
+            raise KeyError(f"cv: the folds are read from the column {self.column!r}, which the data has not "
+                           f"(columns: {list(items.columns)}); use data=annotations or another cv")
+        values = items[self.column].to_numpy()
+        if self.n_splits is not None:
+            if int(self.n_splits) < 2:
+                raise ValueError(f"cv.n_splits={self.n_splits}: need at least 2 folds")
+            values = values.astype(int) % int(self.n_splits)
+        return ColumnFolds(self.column, self.n_splits, values)
+
+    @property
+    def fold_labels(self) -> list:
+        """The fold values, in the order :meth:`split` holds them out."""
+        if self.test_fold is None:
+            raise ValueError("ColumnFolds: call for_items(items) before splitting")
+        return sorted(set(self.test_fold.tolist()))
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        return len(self.fold_labels)
+
+    def split(self, X=None, y=None, groups=None):
+        labels = self.fold_labels
+        if len(labels) < 2:
+            raise ValueError(f"the items hold only fold {labels} of column {self.column!r}: nothing to train on.")
+        idx = np.arange(len(self.test_fold))
+        for v in labels:
+            test = self.test_fold == v
+            yield idx[~test], idx[test]
 
 
 def _scores(model, X, target: Target, codes_seen: np.ndarray) -> tuple[np.ndarray, str]:
@@ -83,8 +140,10 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
             f"({len(y)} items in {len(set(groups))} groups, classes {np.bincount(y, minlength=n_classes).tolist()}): "
             f"{exc} Lower cv.n_splits or use more data (data.limit / data.max_items)."
         ) from None
+    # a predefined split reports its own fold numbers (the data's), others count 0..k-1
+    labels = list(getattr(cv, "fold_labels", None) or range(len(splits)))
     for k, (train, test) in enumerate(splits):
-        fold_of[test] = k
+        fold_of[test] = labels[k]
         seen = np.unique(y[train])
         if direct_scores is not None:
             s = np.asarray(direct_scores, dtype=float)[test]
@@ -119,11 +178,16 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
         if not np.isfinite(m["auroc"]):
             missing = "a positive" if target.binary else "every class"
             notes.append(f"fold {k}: the held-out items lack {missing}; AUROC undefined there (null)")
-        folds.append({"fold": k, "n_train": int(train.size), "n_test": int(test.size),
+        folds.append({"fold": labels[k], "n_train": int(train.size), "n_test": int(test.size),
                       "n_test_positive": int((y[test] == positive).sum()) if target.binary else None, **m})
-        log.info("[%s] fold %d/%d: train %d, test %d, accuracy %.3f, macro-F1 %.3f, AUROC %s",
-                 target.name, k + 1, len(splits), train.size, test.size, m["accuracy"], m["macro_f1"],
-                 "n/a" if not np.isfinite(m["auroc"]) else f"{m['auroc']:.3f}")
+        auroc = "n/a" if not np.isfinite(m["auroc"]) else f"{m['auroc']:.3f}"
+        if target.binary:  # the positive class first: it is rare, accuracy would flatter
+            log.info("[%s] fold %d/%d: train %d, test %d (%d positive), precision %.3f, recall %.3f, F1 %.3f, "
+                     "AUROC %s", target.name, k + 1, len(splits), train.size, test.size,
+                     int((y[test] == positive).sum()), m["precision"], m["recall"], m["f1"], auroc)
+        else:
+            log.info("[%s] fold %d/%d: train %d, test %d, accuracy %.3f, macro-F1 %.3f, AUROC %s",
+                     target.name, k + 1, len(splits), train.size, test.size, m["accuracy"], m["macro_f1"], auroc)
     if (fold_of < 0).any():
         raise RuntimeError(f"cv left {int((fold_of < 0).sum())} items of {target.name!r} unpredicted")
     frame = pd.DataFrame({"fold": fold_of, "true": y, "predicted": pred})

@@ -11,10 +11,11 @@ Writes to ``cfg.paths.output_dir``:
 ``metrics.json``
     ``run`` (experiment, data, features, model, cv, seed, overrides, versions, timing)
     and, per target, the pooled out-of-fold metrics with bootstrap 95% intervals, the
-    per-fold metrics and notes;
+    per-fold metrics and notes; with ``data.report_by`` (the annotations: ``[corpus]``),
+    also ``by``: the same metrics for each value of those columns (crisis, ungdc);
 ``predictions.csv``
-    one row per item and target: item_id, group, fold, target, true, predicted, and the
-    score (binary) or one score per class;
+    one row per item and target: item_id, group, the ``data.report_by`` columns, target,
+    fold, true, predicted, and the score (binary) or one score per class;
 ``feature_importance.csv``
     when ``importance.enabled``: see :mod:`experiments.importance`;
 ``trend.csv``
@@ -41,7 +42,7 @@ from .metrics import bootstrap_metrics
 from .pipelines import TEXT_COLUMN, build_pipeline, make_model
 from .writing import write_csv, write_json, write_text
 
-__all__ = ["run", "run_info", "ungdc_trend"]
+__all__ = ["run", "run_info", "ungdc_trend", "subset_metrics"]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,41 @@ def ungdc_trend(items: pd.DataFrame, F: pd.DataFrame, labels: np.ndarray) -> pd.
     return pd.concat(rows, ignore_index=True).sort_values(["construct", "decade", "group"], kind="stable")
 
 
+def _report_by(data, items: pd.DataFrame) -> list[str]:
+    """The ``data.report_by`` columns (metrics per value of each, beside the pooled ones)."""
+    columns = list(data.get("report_by") or [])
+    missing = [c for c in columns if c not in items.columns]
+    if missing:
+        raise KeyError(f"data.report_by: {missing} are not columns of the data ({list(items.columns)})")
+    return columns
+
+
+def subset_metrics(pred: pd.DataFrame, values: np.ndarray, target, n_boot: int, seed: int) -> tuple[dict, list[str]]:
+    """The pooled metrics of ``pred`` (class codes, as :func:`cross_validate` returns them)
+    again for each distinct value of ``values`` (aligned with ``pred``): ``{value:
+    {n_items, class_counts, metrics}}``, and notes for subsets that lack a class (their
+    AUROC is null; a subset with one class only is reported with metrics null)."""
+    score_cols = [c for c in pred.columns if c.startswith("score")]
+    positive = target.classes.index(target.positive) if target.binary else None
+    out, notes = {}, []
+    for value in sorted(set(values.tolist()), key=str):
+        mask = values == value
+        sub = pred[mask]
+        y = sub["true"].to_numpy()
+        counts = {str(c): int((y == i).sum()) for i, c in enumerate(target.classes)}
+        entry = {"n_items": int(mask.sum()), "class_counts": counts, "metrics": None}
+        if len(set(y.tolist())) < 2 and not target.binary:
+            notes.append(f"{value}: a single class among its {int(mask.sum())} items; no metrics")
+        else:
+            entry["metrics"] = bootstrap_metrics(y, sub["predicted"].to_numpy(), sub[score_cols].to_numpy(),
+                                                 len(target.classes), positive, n_boot=n_boot, seed=seed)
+            if target.binary and counts[str(target.positive)] == 0:
+                notes.append(f"{value}: no positive among its {int(mask.sum())} items: recall, F1 and AUROC "
+                             "are not defined there (0, 0 and null)")
+        out[str(value)] = entry
+    return out, notes
+
+
 def _log_trend(trend: pd.DataFrame) -> None:
     for c, sub in trend.groupby("construct", sort=False):
         weighted = sub.assign(w=sub.mean_sentence_share * sub.n_speeches).groupby("group")[["w", "n_speeches"]].sum()
@@ -139,6 +175,13 @@ def _log_trend(trend: pd.DataFrame) -> None:
         log.info("trend %s: share of sentences >= 0.5, P5 %.4f vs other %.4f overall; %ds %s -> %ds %s", c,
                  overall.get("P5", np.nan), overall.get("other", np.nan), first,
                  decades.loc[first].round(4).to_dict(), last, decades.loc[last].round(4).to_dict())
+
+
+def _format_metrics(m: dict) -> str:
+    def num(x):
+        return "n/a" if x is None or not np.isfinite(x) else f"{x:.3f}"
+
+    return ", ".join(f"{k} {num(v['value'])} [{num(v['ci_low'])}, {num(v['ci_high'])}]" for k, v in m.items())
 
 
 def run(cfg: DictConfig) -> dict:
@@ -178,6 +221,7 @@ def _run(cfg: DictConfig) -> dict:
     with _environment(cfg.paths.get("cache_dir")):
         items = load_items(cfg.data, seed, data_dir)
         log.info("loaded %d items from %s (%s)", len(items), cfg.data.corpus, data_dir)
+        report_by = _report_by(cfg.data, items)
         targets = build_targets(cfg, items)
         rh_columns = _rhetoric_columns(features)
         extra = list(features.get("extra_columns") or [])
@@ -221,6 +265,8 @@ def _run(cfg: DictConfig) -> dict:
         Xt = X.iloc[rows].reset_index(drop=True)
         groups = items["group"].to_numpy()[rows]
         cv = make_model(cfg.cv)
+        if hasattr(cv, "for_items"):  # folds read from the data (cv=annotation_folds)
+            cv = cv.for_items(items.iloc[rows])
         recorder = (PermutationRecorder(target.name, len(target.classes), int(cfg.importance.permutation_repeats), seed)
                     if permutation else None)
         pred, folds, notes, kind = cross_validate(
@@ -235,13 +281,22 @@ def _run(cfg: DictConfig) -> dict:
         entry.update(score=kind, folds=folds, notes=notes)
         results[target.name] = entry
         m = entry["metrics"]
-        log.info("[%s] pooled: %s", target.name,
-                 ", ".join(f"{k} {v['value']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]" for k, v in m.items()))
+        log.info("[%s] pooled: %s", target.name, _format_metrics(m))
+        for column in report_by:
+            by, by_notes = subset_metrics(pred, items[column].to_numpy()[rows], target, int(cfg.n_boot), seed)
+            entry.setdefault("by", {})[column] = by
+            notes += [f"{column}={n}" for n in by_notes]
+            for value, sub in by.items():
+                log.info("[%s] %s=%s (%d items): %s", target.name, column, value, sub["n_items"],
+                         _format_metrics(sub["metrics"]) if sub["metrics"] else "no metrics")
         for note in notes:
             log.info("[%s] note: %s", target.name, note)
 
         classes = np.array(target.classes, dtype=object)
         pred.insert(0, "target", target.name)
+        for column in reversed(report_by):
+            if column not in ("item_id", "group"):
+                pred.insert(0, column, items[column].to_numpy()[rows])
         pred.insert(0, "group", groups)
         pred.insert(0, "item_id", items["item_id"].to_numpy()[rows])
         pred["true"] = classes[pred["true"].to_numpy()]

@@ -34,12 +34,14 @@ CONFIG_DIR = str(REPO / "configs")
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float | None:
-    """Hydra's entry point: one run; returns the first target's macro-F1 (for sweepers)."""
+    """Hydra's entry point: one run; returns the first target's F1 for sweepers (the
+    positive class's for a binary target, macro-F1 for more classes)."""
     logging.captureWarnings(True)  # scikit-learn's warnings go to the run's log too
     result = run(cfg)
     for entry in result["targets"].values():
         if entry.get("metrics"):
-            return entry["metrics"]["macro_f1"]["value"]
+            m = entry["metrics"]
+            return (m["f1"] if "f1" in m else m["macro_f1"])["value"]
     return None
 
 

@@ -38,7 +38,7 @@ def test_every_config_group_has_options_and_the_expected_ones():
     assert {"annotations", "crisis_documents", "crisis_sentences", "ungdc"} <= set(options("data"))
     assert {"rhetoric", "tfidf", "rhetoric_tfidf", "extractor_scores"} <= set(options("features"))
     assert {"logreg", "linear_svm", "random_forest", "hist_gb"} <= set(options("model"))
-    assert {"grouped_kfold", "stratified_kfold"} <= set(options("cv"))
+    assert {"grouped_kfold", "stratified_kfold", "annotation_folds"} <= set(options("cv"))
     assert {"labels", "actor", "period", "ungdc"} <= set(options("experiment"))
     assert {"local", "joblib", "slurm", "submitit_local"} <= set(options("launcher"))
 
@@ -59,11 +59,32 @@ def test_models_instantiate_as_seeded_classifiers(option):
     assert model.get_params()["random_state"] == 7
 
 
-@pytest.mark.parametrize("option", options("cv"))
+PREDEFINED_CV = {"annotation_folds"}  # folds read from the data: nothing to shuffle
+
+
+@pytest.mark.parametrize("option", sorted(set(options("cv")) - PREDEFINED_CV))
 def test_cv_splitters_are_shuffled_by_the_seed(option):
     cfg = compose_train(f"cv={option}", "seed=11", "cv.n_splits=3")
     cv = instantiate(cfg.cv)
     assert (cv.n_splits, cv.shuffle, cv.random_state) == (3, True, 11)
+
+
+def test_annotation_folds_are_the_files_fold_column_merged_on_request():
+    import numpy as np
+    import pandas as pd
+
+    items = pd.DataFrame({"fold": [0, 1, 2, 3, 4, 0, 3], "doc_id": list("abcdeaf")})
+    cv = instantiate(compose_train("cv=annotation_folds", "seed=11").cv).for_items(items)
+    assert cv.get_n_splits() == 5 and cv.fold_labels == [0, 1, 2, 3, 4]
+    tests = [test.tolist() for _, test in cv.split(np.zeros(len(items)))]
+    assert tests == [[0, 5], [1], [2], [3, 6], [4]]
+    # the seed does not move them
+    again = instantiate(compose_train("cv=annotation_folds", "seed=12").cv).for_items(items)
+    assert [t.tolist() for _, t in again.split()] == tests
+    two = instantiate(compose_train("cv=annotation_folds", "cv.n_splits=2").cv).for_items(items)
+    assert [t.tolist() for _, t in two.split()] == [[0, 2, 4, 5], [1, 3, 6]]
+    with pytest.raises(KeyError, match="'fold'"):
+        instantiate(compose_train("cv=annotation_folds").cv).for_items(items.drop(columns="fold"))
 
 
 @pytest.mark.parametrize("option", options("experiment"))
@@ -79,6 +100,9 @@ def test_default_run_is_the_labels_experiment_on_the_annotations():
     assert cfg.task == "labels"
     assert list(cfg.targets) == ["threat", "conditionality", "two_path", "commitment"]
     assert cfg.hydra.runtime.choices["data"] == "annotations"
+    # the file's own document-grouped folds, and metrics per corpus (crisis, ungdc)
+    assert cfg.hydra.runtime.choices["cv"] == "annotation_folds" and cfg.cv.column == "fold"
+    assert list(cfg.data.report_by) == ["corpus"]
     assert cfg.hydra.job.chdir is False
 
 
@@ -102,8 +126,11 @@ def test_experiment_specific_settings():
 
 
 def test_one_seed_reaches_every_random_choice():
-    cfg = compose_train("seed=99", "model=random_forest")
+    cfg = compose_train("seed=99", "model=random_forest", "cv=grouped_kfold")
     assert cfg.model.random_state == 99 and cfg.cv.random_state == 99
+    # the other experiments keep the seeded grouped folds
+    for experiment in ("actor", "period", "ungdc"):
+        assert compose_train(f"experiment={experiment}", "seed=99").cv.random_state == 99
 
 
 @pytest.mark.parametrize("option,target", [

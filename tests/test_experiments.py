@@ -53,7 +53,7 @@ SLICES = {
     "period": ["experiment=period", "data.max_items=60"],
     "ungdc": ["experiment=ungdc", "data.limit=40", "data.max_items=24"],
 }
-BINARY = {"accuracy", "macro_f1", "auroc", "precision", "recall"}
+BINARY = {"precision", "recall", "f1", "auroc", "accuracy", "macro_f1"}
 MULTICLASS = {"accuracy", "macro_f1", "auroc"}
 
 
@@ -142,6 +142,52 @@ def test_labels_reports_each_target_and_a_fold_without_positives(tmp_path, cache
     assert any(a is None or np.isnan(a) for a in fold_auroc)
     assert any("AUROC undefined" in n for n in two_path["notes"])
     assert two_path["metrics"]["accuracy"]["value"] is not None
+
+
+@needs_data
+def test_labels_use_the_files_folds_and_report_each_corpus(tmp_path, cache_dir):
+    from sklearn.metrics import f1_score
+
+    from rhetoric.data import load_annotations
+
+    result, out = run_slice(tmp_path, cache_dir, "labels")
+    assert result["run"]["cv"] == "annotation_folds"
+    pred = check_outputs(result, out)
+    ann = load_annotations().set_index("id")
+    for name, entry in result["targets"].items():
+        rows = pred[pred["target"] == name]
+        # the file's document-hash folds (merged mod cv.n_splits=2 on this slice), not regrouped
+        assert (rows["fold"].to_numpy() == ann.loc[rows["item_id"], "fold"].to_numpy() % 2).all()
+        assert (rows["corpus"].to_numpy() == ann.loc[rows["item_id"], "corpus"].to_numpy()).all()
+        if entry["metrics"] is None:
+            continue
+        by = entry["by"]["corpus"]
+        assert set(by) == {"crisis", "ungdc"}
+        assert sum(v["n_items"] for v in by.values()) == entry["n_items"]
+        for corpus, sub in by.items():
+            part = rows[rows["corpus"] == corpus]
+            assert sub["n_items"] == len(part) and sub["class_counts"]["1"] == int((part["true"] == 1).sum())
+            assert set(sub["metrics"]) == BINARY
+            assert sub["metrics"]["f1"]["value"] == pytest.approx(
+                f1_score(part["true"], part["predicted"], zero_division=0))
+
+
+@needs_data
+def test_labels_with_the_files_five_folds(tmp_path, cache_dir):
+    from rhetoric.data import load_annotations
+
+    result = run(compose_cfg(tmp_path, cache_dir, [*SLICES["labels"], "targets=[commitment]", "cv.n_splits=null"]))
+    entry = result["targets"]["commitment"]
+    assert [f["fold"] for f in entry["folds"]] == [0, 1, 2, 3, 4]
+    pred = pd.read_csv(tmp_path / "predictions.csv", dtype={"item_id": str})
+    folds = load_annotations().set_index("id").loc[pred["item_id"], "fold"]
+    assert (pred["fold"].to_numpy() == folds.to_numpy()).all()
+    # the seed moves the models, never the folds
+    again = run(compose_cfg(tmp_path / "b", cache_dir, [*SLICES["labels"], "targets=[commitment]", "cv.n_splits=null",
+                                                     "seed=3", "data.max_items=null", "data.limit=250"]))
+    b = pd.read_csv(tmp_path / "b" / "predictions.csv", dtype={"item_id": str})
+    assert (b["fold"].to_numpy() == load_annotations().head(250)["fold"].to_numpy()).all()
+    assert again["run"]["cv"] == "annotation_folds"
 
 
 @needs_data
@@ -234,7 +280,7 @@ def test_point_metrics_agree_with_scikit_learn():
     m = point_metrics(y, p, s[:, None], n_classes=2, positive=1)
     assert m == pytest.approx({"accuracy": accuracy_score(y, p), "macro_f1": f1_score(y, p, average="macro"),
                                "auroc": roc_auc_score(y, s), "precision": precision_score(y, p),
-                               "recall": recall_score(y, p)})
+                               "recall": recall_score(y, p), "f1": f1_score(y, p)})
     y3 = rng.integers(0, 3, 200)
     S = rng.random((200, 3))
     S[np.arange(200), y3] += 0.5
@@ -320,13 +366,17 @@ def test_collect_makes_one_row_per_run_target_and_metric(tmp_path):
         (run_dir / "metrics.json").write_text(json.dumps({
             "run": {"experiment": "labels", "data": "annotations", "features": "tfidf", "model": model,
                     "cv": "grouped_kfold", "seed": 3, "overrides": [f"model={model}", "model.C=0.1", "hydra.x=1"]},
-            "targets": {"threat": {"n_items": 10, "metrics": {"accuracy": metrics, "auroc": metrics}},
+            "targets": {"threat": {"n_items": 10, "metrics": {"accuracy": metrics, "auroc": metrics},
+                                   "by": {"corpus": {"ungdc": {"n_items": 4, "metrics": {"f1": metrics}},
+                                                     "crisis": {"n_items": 6, "metrics": None}}}},
                         "two_path": {"n_items": 10, "metrics": None, "notes": ["one class"]}}}))
     assert collect_module.main([str(tmp_path / "sweep")]) == 0
     table = pd.read_csv(tmp_path / "sweep" / "runs.csv")
-    assert len(table) == 4 and set(table["model"]) == {"logreg", "linear_svm"}
+    assert len(table) == 6 and set(table["model"]) == {"logreg", "linear_svm"}
     assert (table["model.C"] == 0.1).all() and "hydra.x" not in table.columns
-    assert list(table.columns[-6:]) == ["target", "n_items", "metric", "value", "ci_low", "ci_high"]
+    assert list(table.columns[-7:]) == ["target", "subset", "n_items", "metric", "value", "ci_low", "ci_high"]
+    per_corpus = table[table["subset"] != "all"]
+    assert set(per_corpus["subset"]) == {"corpus=ungdc"} and (per_corpus["n_items"] == 4).all()
     assert collect_module.main([str(tmp_path / "missing")]) == 2
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "metrics.json").write_text("{not json")
@@ -368,8 +418,10 @@ def test_cli_sweep_over_two_models_collects_into_one_table(tmp_path, cache_dir):
     _cli(tmp_path, cache_dir, "sweep", "-o", "runs.csv", script="collect.py")
     table = pd.read_csv(tmp_path / "runs.csv")
     assert set(table["model"]) == {"logreg", "linear_svm"}
-    assert len(table) == 2 * 2 * 5  # runs x targets x binary metrics
-    assert table["value"].notna().all() and (table["experiment"] == "labels").all()
+    pooled = table[table["subset"] == "all"]
+    assert len(pooled) == 2 * 2 * 6  # runs x targets x binary metrics
+    assert set(table["subset"]) == {"all", "corpus=crisis", "corpus=ungdc"}
+    assert pooled["value"].notna().all() and (table["experiment"] == "labels").all()
     assert not (tmp_path / "runs.csv.tmp").exists()
 
 
