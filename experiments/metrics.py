@@ -10,7 +10,9 @@ AUROCs, each from that class's score column). AUROC needs both classes: it is Na
 scikit-learn does with ``zero_division=0``.
 
 Everything is computed for many resamples at once (one row per resample), which keeps
-1,000 bootstrap resamples of a few thousand items to well under a second.
+1,000 bootstrap resamples of a few thousand items to well under a second. AUROC is
+:func:`rhetoric.metrics.auroc_rows`, the project's one definition of it (Mann-Whitney,
+ties half).
 
 >>> import numpy as np
 >>> y = np.array([0, 0, 1, 1]); pred = np.array([0, 1, 1, 1]); s = np.array([.1, .6, .7, .9])
@@ -22,7 +24,8 @@ Everything is computed for many resamples at once (one row per resample), which 
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
+
+from rhetoric.metrics import auroc_rows
 
 __all__ = ["BINARY_METRICS", "MULTICLASS_METRICS", "point_metrics", "bootstrap_metrics", "metric_names",
            "macro_f1_rows"]
@@ -38,16 +41,6 @@ def metric_names(binary: bool) -> tuple[str, ...]:
 def _divide(num, den):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
-
-
-def _auroc(is_pos: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Mann-Whitney AUROC per row (ties count half); NaN where a class is missing."""
-    n_pos = is_pos.sum(axis=1)
-    n_neg = is_pos.shape[1] - n_pos
-    ranks = rankdata(score, axis=1)
-    u = (ranks * is_pos).sum(axis=1) - n_pos * (n_pos + 1) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((n_pos > 0) & (n_neg > 0), u / (n_pos * n_neg), np.nan)
 
 
 def macro_f1_rows(Y: np.ndarray, P: np.ndarray, n_classes: int) -> np.ndarray:
@@ -76,9 +69,9 @@ def _metrics_rows(Y: np.ndarray, P: np.ndarray, S: np.ndarray, n_classes: int, p
         out["recall"] = _divide(tp, t.sum(axis=1))
         out["f1"] = _divide(2 * tp, p.sum(axis=1) + t.sum(axis=1))  # 2TP / (2TP + FP + FN)
     if positive is not None:
-        out["auroc"] = _auroc(Y == positive, S[..., 0])
+        out["auroc"] = auroc_rows(Y == positive, S[..., 0])
     else:
-        out["auroc"] = np.mean([_auroc(Y == c, S[..., c]) for c in range(n_classes)], axis=0)
+        out["auroc"] = np.mean([auroc_rows(Y == c, S[..., c]) for c in range(n_classes)], axis=0)
     return out
 
 

@@ -137,13 +137,11 @@ def best_f1_threshold(y, score) -> tuple[float, float]:
 
 
 def auroc(y, score) -> float:
-    import numpy as np
-    from sklearn.metrics import roc_auc_score
+    """AUROC of ``score`` for the 0/1 labels ``y``, NaN without both classes
+    (:func:`rhetoric.metrics.auroc`, the project's one definition)."""
+    from rhetoric.metrics import auroc as _auroc
 
-    y = np.asarray(y)
-    if y.min() == y.max():
-        return float("nan")
-    return float(roc_auc_score(y, score))
+    return _auroc(y, score)
 
 
 def bootstrap_prf(y, preds: dict[str, "object"], n_boot: int, seed: int) -> dict[str, "object"]:
