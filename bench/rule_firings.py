@@ -29,6 +29,7 @@ are for reading rules, not for tuning them to the labels.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import random
 import sys
@@ -71,11 +72,13 @@ def firings(texts: list[str]) -> dict[tuple[str, str], list[int]]:
 
 
 def evidence_counts(texts: list[str]) -> Counter:
-    """``{(construct lexicon, rule): labelled sentences where the rule is evidence}``."""
+    """``{(construct lexicon, rule): labelled sentences where the rule is evidence}``
+    (of the hand-set rules' scores, where ``score`` offers more than one engine)."""
+    kwargs = {"engine": "rules"} if "engine" in inspect.signature(score).parameters else {}
     counts: Counter = Counter()
     for text in texts:
         seen = set()
-        for ev in score(text, split=False).evidence:
+        for ev in score(text, split=False, **kwargs).evidence:
             if ev.start is not None and not ev.rule.startswith("negated:"):
                 seen.add((ev.construct, ev.rule))
         counts.update(seen)
