@@ -20,6 +20,14 @@ comments; the first other line is the header. Columns (tab-separated):
 ``reason``
     why the rule is there, in the codebook's terms.
 
+Named patterns: a pattern may write ``{name}`` for a pattern kept in one place, so that a
+list of actors is not copied into every rule that needs it. ``{name}`` is replaced by
+``(?:...)`` around the named pattern. The names are the target gazetteer's
+(``targets.tsv``: ``{targets}`` is every actor it lists, ``{russia}``, ``{nato}``, ... one
+``group=``), then the rules of ``actors.tsv`` (same columns; a row may use the names
+defined above it), both read from the lexicon's own folder. An unknown name is an error;
+``{0,3}`` and other counted repeats are not names (a name starts with a letter).
+
 At any position the first listed rule that matches wins, so specific rules are listed
 before general ones, and the words a match takes are read by no other rule of the file:
 an exclusion listed first (a negative weight, or weight 0 where it should only keep its
@@ -117,9 +125,53 @@ def lexicon_dir() -> Path:
     return Path(override) if override else Path(__file__).with_name("lexicons")
 
 
-def _parse(path: Path, data: bytes) -> list[Rule]:
+# --- Named patterns ({name}, see the module docstring) ------------------------------
+
+_NAME = re.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
+#: The files named patterns are read from, in this order, beside the lexicons.
+DEFINITION_FILES = ("targets", "actors")
+
+
+def _expand(pattern: str, names, where: str) -> str:
+    """``pattern`` with each ``{name}`` replaced by ``(?:`` its pattern ``)``."""
+
+    def named(m: re.Match) -> str:
+        if m.group(1) not in names:
+            known = ", ".join(sorted(names)) or "none"
+            raise LexiconError(f"{where}: {{{m.group(1)}}} is not a named pattern (known: {known})")
+        return f"(?:{names[m.group(1)]})"
+
+    return _NAME.sub(named, pattern) if "{" in pattern else pattern
+
+
+def _definitions(directory: Path) -> tuple[dict[str, str], bytes]:
+    """The named patterns of the lexicons in ``directory``, and the bytes of the files
+    they come from (a stored analysis is keyed on them too)."""
+    parts = [p.read_bytes() if p.is_file() else b"" for p in (directory / f"{n}.tsv" for n in DEFINITION_FILES)]
+    return _read_definitions(str(directory), *parts), b"\0".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _read_definitions(directory: str, targets: bytes, actors: bytes) -> dict[str, str]:
+    names: dict[str, str] = {}
+    if targets:
+        rules = _parse(Path(directory) / "targets.tsv", targets, {})
+        names["targets"] = "|".join(r.pattern for r in rules)
+        for r in rules:
+            if r.group:
+                names[r.group] = f"{names[r.group]}|{r.pattern}" if r.group in names else r.pattern
+    if actors:
+        _parse(Path(directory) / "actors.tsv", actors, names, define=True)
+    return names
+
+
+def _parse(path: Path, data: bytes, defined=None, define: bool = False) -> list[Rule]:
     """The rules of the lexicon file ``path``, whose bytes are ``data`` (read once by
-    :func:`load`, which also keys the stored analysis on them)."""
+    :func:`load`, which also keys the stored analysis on them). ``defined``: the named
+    patterns ``{name}`` may use (default: those of the file's folder); ``define``: each
+    rule is added to ``defined`` as it is read (``actors.tsv``)."""
+    if defined is None:
+        defined = _definitions(path.parent)[0]
     rules: list[Rule] = []
     header_seen = False
     names: set[str] = set()
@@ -145,6 +197,11 @@ def _parse(path: Path, data: bytes) -> list[Rule]:
                 w = float(weight)
             except ValueError:
                 raise LexiconError(f"{path}:{lineno}: weight {weight!r} is not a number") from None
+            pattern = _expand(pattern, defined, f"{path}:{lineno}")
+            if define:
+                if name in defined:
+                    raise LexiconError(f"{path}:{lineno}: named pattern {name!r} defined twice")
+                defined[name] = pattern
             try:
                 _PARSED[pattern] = _sre_parse.parse(pattern)
             except re.error as exc:
@@ -179,13 +236,15 @@ def load(name: str, directory: str | None = None) -> Lexicon:
     if not path.is_file():
         raise LexiconError(f"lexicon file not found: {path}")
     data = path.read_bytes()
-    stored = _read_analysis(path, data)
+    names, names_data = _definitions(path.parent)
+    key = data + b"\0" + names_data  # the analysis follows the named patterns' files too
+    stored = _read_analysis(path, key)
     if stored is not None:
         rules, analysis = stored
     else:
-        rules = tuple(_parse(path, data))
+        rules = tuple(_parse(path, data, names))
         analysis = _analyse(rules)
-        _write_analysis(path, data, (rules, analysis))
+        _write_analysis(path, key, (rules, analysis))
     return Lexicon(name=path.stem, rules=rules, path=str(path), _analysis=analysis)
 
 

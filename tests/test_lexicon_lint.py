@@ -9,6 +9,8 @@ coming back in any lexicon.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from re import _constants as sre
 from re import _parser as sre_parse
 
@@ -16,7 +18,7 @@ import pytest
 
 from rhetoric._patterns import _LITERALS, _REPEATS as REPEATS, _ZERO_WIDTH as ZERO_WIDTH
 from rhetoric._patterns import _class_chars, _edge, _merge_literals
-from rhetoric.lexicon import load
+from rhetoric.lexicon import LexiconError, lexicon_dir, load
 
 from test_properties import LEXICON_NAMES
 
@@ -111,3 +113,52 @@ def test_the_lint_finds_the_bug_it_is_for():
     assert _dead_alternatives(sre_parse.parse(r"(if|in the event (that )?) (\S+ ){0,4}decides").data)
     assert not _dead_alternatives(sre_parse.parse(r"(if|in the event( that)?) (\S+ ){0,4}decides").data)
     assert not _dead_alternatives(sre_parse.parse(r"(stand|stood) (firmly )?(with|by)").data)
+
+
+# --- Named patterns ({name}): one place for a list of actors (issue 9) -----------------
+
+_HEADER = "rule\tweight\tflags\tpattern\treason\n"
+
+
+def _folder(tmp_path, **files):
+    for name, rows in files.items():
+        (tmp_path / f"{name}.tsv").write_text(_HEADER + "".join(rows), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_named_pattern_is_expanded_from_the_gazetteer_and_actors_tsv(tmp_path):
+    folder = _folder(
+        tmp_path,
+        targets=["russia\t0\tgroup=russia\trussia('s)?\tRussia\n", "moscow\t0\tgroup=russia\tmoscow\tmetonym\n",
+                 "nato\t0\tgroup=nato\tnato\tthe alliance\n"],
+        actors=["opponent\t0\t-\t{russia}|the aggressor\tthe other side\n"],
+        threat=["costs_on\t4\t-\tcosts? (on|for) ({opponent}|them)\ta cost aimed at a target\n",
+                "any_target\t1\t-\tpressure on ({targets})\tany actor of the gazetteer\n"],
+    )
+    lex = load(str(folder / "threat.tsv"))
+    assert lex.rules[0].pattern == "costs? (on|for) ((?:(?:russia('s)?|moscow)|the aggressor)|them)"
+    found = lambda text: [r.name for r, _, _ in lex.finditer(text)]  # noqa: E731
+    assert found("costs on moscow") == found("costs for the aggressor") == ["costs_on"]
+    assert found("costs on nato") == []
+    assert found("pressure on nato") == ["any_target"]
+    # counted repeats are no names
+    folder = _folder(tmp_path, boosters=["b\t0\t-\t(\\w+ ){0,2}swift\tx\n"])
+    assert load(str(folder / "boosters.tsv")).rules[0].pattern == "(\\w+ ){0,2}swift"
+
+
+def test_an_unknown_name_is_an_error(tmp_path):
+    folder = _folder(tmp_path, threat=["r\t1\t-\tcosts on {nobody}\tx\n"])
+    load.cache_clear()
+    with pytest.raises(LexiconError, match=r"threat.tsv:2: \{nobody\} is not a named pattern"):
+        load(str(folder / "threat.tsv"))
+
+
+def test_a_change_of_actors_tsv_is_read_anew(tmp_path):
+    folder = _folder(tmp_path, actors=["foe\t0\t-\tmoscow\tx\n"], threat=["r\t1\t-\tcosts on {foe}\tx\n"])
+    first = load(str(folder / "threat.tsv"))
+    _folder(tmp_path, actors=["foe\t0\t-\tminsk\tx\n"])
+    load.cache_clear()
+    again = load(str(folder / "threat.tsv"))
+    assert first.rules[0].pattern != again.rules[0].pattern == "costs on (?:minsk)"
+    load.cache_clear()
+
