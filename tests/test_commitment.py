@@ -15,6 +15,8 @@ MUST_FIRE = [
     "There's no trade space there. None.",
     "We will never accept the annexation of Crimea.",
     "Ukraine will never surrender.",
+    "We will not give up our land.",
+    "We won't accept any ultimatums.",
     "We must and we will defend our country.",
     "We reaffirmed our unwavering commitment to Ukraine's territorial integrity.",
     "We will fight as long as it takes.",
@@ -55,6 +57,9 @@ MUST_NOT_FIRE = [
     "We hope the talks succeed.",
     "We intend to look into it.",
     "We will continue to look at options.",
+    # deliberation is no decision (codebook: 'continue to monitor / assess' is 0)
+    "We will continue to monitor it.",
+    "We're going to continue to assess the needs on the ground.",
     # procedural and schedule
     "I will now give the floor to the Minister of Foreign Affairs.",
     "The President will travel to Brussels on Thursday.",

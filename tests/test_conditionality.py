@@ -11,6 +11,8 @@ MUST_FIRE = [
     "In the event that Putin decides to move west, NATO will defend every inch.",
     "Any move across the border will be met with a united response.",
     "The choice is theirs.",
+    "It is Putin's choice.",
+    "Any further escalation by Russia will be met with severe costs.",
     "Whether sanctions are lifted depends on whether Moscow complies with the agreement.",
     "If our partners ask for help, we will give it.",
     "As long as Russia continues its aggression, the pressure will only grow.",
@@ -90,9 +92,18 @@ TWO_PATH = [
     "Moscow can choose diplomacy, or it can choose confrontation and its consequences.",
     "Russia faces a choice between the path of dialogue and the path of escalation.",
     "There are two paths: the path of diplomacy and the path of escalation and massive costs.",
-    "It is the choice of President Putin whether Russia will suffer severe consequences or not.",
     "The alliance must defend its members, otherwise it will cease to exist.",
     "Moscow can return to the negotiating table or face the consequences.",
+    # 'either ... or' leaves its 'or' to the path that follows it
+    "They must either change course, or they will bear the cost of their aggression.",
+    "Russia warned the United States to stop arming Ukraine or it will risk unpredictable consequences.",
+    "The sanctions are flexible to allow for further escalation or de-escalation, depending on how Putin responds.",
+]
+
+# Known misses: sentences a rule written for that one quotation used to catch (issue 9).
+TWO_PATH_KNOWN_MISSES = [
+    # 'whether ... suffer ... consequences or not' ('whether_cost_or_not', deleted)
+    "It is the choice of President Putin whether Russia will suffer severe consequences or not.",
 ]
 
 NOT_TWO_PATH = [
@@ -157,3 +168,9 @@ def test_consequents_without_a_condition_count_as_one_and_say_so():
     assert consequents + rules["no_condition_marker"] == 2.0
     # The explanation's arithmetic still adds up to the score.
     assert abs(rhetoric.scoring.BIASES["conditionality"] + sum(rules.values()) - sent.logit("conditionality")) < 1e-9
+
+
+@pytest.mark.xfail(reason="known miss: no general rule reads it (issue 9)", strict=False)
+@pytest.mark.parametrize("sentence", TWO_PATH_KNOWN_MISSES)
+def test_two_path_known_misses(sentence):
+    assert rhetoric.score(sentence).two_path >= 0.5

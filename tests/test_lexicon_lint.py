@@ -162,3 +162,15 @@ def test_a_change_of_actors_tsv_is_read_anew(tmp_path):
     assert first.rules[0].pattern != again.rules[0].pattern == "costs on (?:minsk)"
     load.cache_clear()
 
+
+def test_actor_lists_are_not_copied_into_the_construct_lexicons():
+    # The gazetteer's Russian actors, listed side by side in a rule, belong in
+    # targets.tsv / actors.tsv (used as {russia}, {opponent}, {actor}, ...).
+    copied = re.compile(r"\b(russia|moscow|putin)\|(russia|moscow|putin|the kremlin)\b")
+    problems = []
+    for name in ("threat", "conditionality", "two_path", "commitment"):
+        text = (Path(lexicon_dir()) / f"{name}.tsv").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if not line.startswith("#") and copied.search(line.split("\t")[3] if line.count("\t") >= 4 else ""):
+                problems.append(f"{name}.tsv: {line.split(chr(9))[0]}")
+    assert not problems, problems

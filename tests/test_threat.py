@@ -18,12 +18,19 @@ MUST_FIRE = [
     "We call on our partners to strengthen sanctions against the aggressor.",
     "All options are on the table.",
     "The United States will not stand idly by.",
+    # an implied cost: inaction refused
+    "And Russia will not go unpunished for this.",
+    "We will not remain indifferent to these provocations.",
+    "He's not going to stand by.",
     "Today we are imposing sanctions that will cut Russia off from the global financial system.",
     "Moscow will face unprecedented economic costs.",
     "We will retaliate against any country that joins these sanctions.",
     "Russia will take countermeasures against the deployment of these missiles.",
     "Our armed forces will destroy the occupiers.",
     "The response of the West will be swift, severe and united.",
+    "Our response would be swift and certain.",
+    "Those acts of Russian aggression will be met with a decisive, reciprocal, and united response.",
+    "No option is off the table.",
     "Putin will bear the consequences of his choice.",
     "We will freeze the assets of the oligarchs who back this war.",
     "We are prepared to ratchet up the pressure on Moscow.",
@@ -97,8 +104,9 @@ MUST_NOT_FIRE = [
     "They are subjected to mass reprisals, such as shelling attacks.",
     "We will not punish anyone for speaking out.",
     "Perhaps this would be a fair punishment for us, for humanity.",
-    # responding to emergencies, or in writing
+    # responding to emergencies, questions or letters, or in writing: a reply is no cost
     "We will respond next week in writing, as I conveyed.",
+    "We will respond to their proposals.",
     "Federal medical teams are ready to respond to surges nationwide.",
     "That funding will help respond to the influx of refugees.",
     # a refusal to stop the pipeline
@@ -164,9 +172,15 @@ def test_possible_as_a_predicate_is_a_hedge(sentence):
     assert rhetoric.score(sentence).hedges >= 1
 
 
-def test_stopping_the_targets_pipeline_is_a_cost_signalled():
-    # The crisis' best-known conditional cost: the target's own asset, stopped.
-    s = rhetoric.score("If Russia invades Ukraine, one way or another Nord Stream 2 will not move forward.")
-    assert s.threat >= 0.5 and s.conditionality >= 0.5, s.explain()
-    # Its 'will not' is the threat itself, not a negation of it.
-    assert not any(e.rule.startswith("negated:") for e in s.evidence), s.explain()
+# Known misses: sentences a rule written for that one quotation used to catch (issue 9:
+# rules state general patterns of the codebook). Kept to show what the rules do not read.
+KNOWN_MISSES = [
+    # the target's asset stopped, said the other way round ('pipeline_will_not_proceed')
+    "If Russia invades Ukraine, one way or another Nord Stream 2 will not move forward.",
+]
+
+
+@pytest.mark.xfail(reason="known miss: no general rule reads it (issue 9)", strict=False)
+@pytest.mark.parametrize("sentence", KNOWN_MISSES)
+def test_known_misses(sentence):
+    assert rhetoric.score(sentence).threat >= 0.5
