@@ -170,15 +170,12 @@ def _chunks(records, size: int):
 
 
 def _resolve_jobs(jobs: int) -> int:
-    if jobs == 0:
-        raise _Failure("--jobs 0 makes no sense: use 1, N > 1, or -1 for all cores")
-    if jobs > 0:
-        return jobs
+    from ._pool import resolve_jobs
+
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    return max(1, cores + 1 + jobs)  # -1: all cores, -2: all but one
+        return resolve_jobs(jobs)  # -1: all cores, -2: all but one
+    except ValueError:
+        raise _Failure("--jobs 0 makes no sense: use 1, N > 1, or -1 for all cores") from None
 
 
 BATCH_ROWS = 32  # rows sent to a worker at once: amortises the cost of a round trip
@@ -196,35 +193,30 @@ def _worker_signals() -> None:
 def _score_in_parallel(records, split: bool, jobs: int):
     """Yield ``(id, features)`` in input order, scoring batches on ``jobs`` processes.
 
-    At most ``2 * jobs`` batches are in flight, so memory stays flat (a Pool.imap would
-    read the whole input ahead). A bad row stops the run when its batch is read.
+    At most ``2 * jobs`` batches are in flight (:func:`rhetoric._pool.imap_ordered`, as
+    for :func:`rhetoric.data.featurise`), so memory stays flat (a Pool.imap would read
+    the whole input ahead). A bad row stops the run when its batch is read.
     """
-    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from itertools import islice
 
+    from ._pool import imap_ordered
     from .data._worker import featurise_chunk
+
+    def batches():
+        rows = iter(records)
+        while batch := list(islice(rows, BATCH_ROWS)):
+            yield batch
 
     # Compile the lexicons once, before the workers are forked (they inherit them).
     featurise_chunk(["If they attack, we will respond with force; we will defend every inch."])
-    pending: deque = deque()
     with ProcessPoolExecutor(jobs, initializer=_worker_signals) as pool:
-        try:
-            records = iter(records)
-            while True:
-                batch = list(islice(records, BATCH_ROWS))
-                if batch:
-                    ids = [r.id for r in batch]
-                    pending.append((ids, pool.submit(featurise_chunk, [r.text for r in batch], split)))
-                while pending and (len(pending) >= 2 * jobs or not batch):
-                    ids, future = pending.popleft()
-                    yield from zip(ids, future.result())
-                if not batch:
-                    return
-        except BaseException:
-            for _, future in pending:
-                future.cancel()
-            raise
+
+        def submit(batch):
+            return pool.submit(featurise_chunk, [r.text for r in batch], split)
+
+        for batch, rows in imap_ordered(submit, batches(), 2 * jobs):
+            yield from zip([r.id for r in batch], rows)
 
 
 def _with_progress(records):

@@ -31,12 +31,11 @@ in the input's order.
 
 from __future__ import annotations
 
-import os
 import sys
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from .._pool import imap_ordered, resolve_jobs
 from . import cache as _cache
 from ._worker import featurise_chunk, worker_extractor_version
 
@@ -49,14 +48,10 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     """joblib's convention: ``-1`` all cores, ``-2`` all but one, ``None`` one."""
     if n_jobs is None:
         return 1
-    n_jobs = int(n_jobs)
-    if n_jobs == 0:
-        raise ValueError("n_jobs=0 makes no sense; use 1 (serial), k > 1, or -1 (all cores)")
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    return max(1, cores + 1 + n_jobs) if n_jobs < 0 else n_jobs
+        return resolve_jobs(n_jobs)
+    except ValueError:
+        raise ValueError("n_jobs=0 makes no sense; use 1 (serial), k > 1, or -1 (all cores)") from None
 
 
 def _current_dask_client():
@@ -216,25 +211,16 @@ class Featuriser:
         return self._submit(chunk)
 
     def imap(self, chunks: Iterable[list[str]], max_in_flight: int | None = None) -> Iterator[list[tuple]]:
-        """Rows for each chunk, in the order of ``chunks``."""
+        """Rows for each chunk, in the order of ``chunks`` (:func:`rhetoric._pool.imap_ordered`:
+        at most ``max_in_flight`` chunks submitted and unread, default 3 per worker)."""
         if self.backend == "serial":
             for chunk in chunks:
                 yield featurise_chunk(chunk, self.split)
             return
         if self._pool is None and self._client is None:
             raise RuntimeError("use Featuriser as a context manager: `with Featuriser(...) as f:`")
-        limit = max_in_flight or 3 * self.workers
-        pending: deque = deque()
-        try:
-            for chunk in chunks:
-                pending.append(self._submit(chunk))
-                if len(pending) >= limit:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+        for _, rows in imap_ordered(self._submit, chunks, max_in_flight or 3 * self.workers):
+            yield rows
 
 
 def _as_texts(texts) -> tuple[list[str], object]:

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import cache as _cache
 from .._atomic import atomic_path
+from .._pool import imap_ordered
+from . import cache as _cache
 from .corpora import CORPORA, iter_documents
 from .parallel import Featuriser, _Done, _progress_bar, _to_frame, resolve_n_jobs
 
@@ -161,8 +161,7 @@ def score_corpus(
     parts: list = []
     bar = _progress_bar(progress, _expected_total(corpus, limit, years), f"score {corpus}", unit="doc")
 
-    def finish(meta, key, pending):
-        result = pending.result()
+    def finish(meta, key, result):
         if isinstance(result, pd.DataFrame):  # read from the cache
             feats = result.reset_index(drop=True)
         else:
@@ -173,20 +172,22 @@ def score_corpus(
         if bar is not None:
             bar.update(len(meta))
 
+    def keyed():
+        for meta, texts in _chunks(corpus, root, limit, years, chunksize):
+            yield meta, texts, (_cache.input_key(texts, True) if cache else None)
+
     try:
         with Featuriser(backend, n_jobs=n_jobs, split=True) as runner:
-            window = 3 * runner.workers
-            in_flight: deque = deque()
-            for meta, texts in _chunks(corpus, root, limit, years, chunksize):
-                key = _cache.input_key(texts, True) if cache else None
+
+            def start(item):
+                meta, texts, key = item
                 hit = _cache.load(key, version) if cache else None
-                pending = _Done(hit) if hit is not None and len(hit) == len(texts) else runner.submit(texts)
-                in_flight.append((meta, key, pending))
-                # Emit finished chunks in order; block only when the window is full.
-                while in_flight and (len(in_flight) >= window or isinstance(in_flight[0][2], _Done)):
-                    finish(*in_flight.popleft())
-            while in_flight:
-                finish(*in_flight.popleft())
+                return _Done(hit) if hit is not None and len(hit) == len(texts) else runner.submit(texts)
+
+            # Chunks in order, 3 per worker in flight; one read from the cache is taken at once.
+            for (meta, _, key), result in imap_ordered(start, keyed(), 3 * runner.workers,
+                                                       ready=lambda pending: isinstance(pending, _Done)):
+                finish(meta, key, result)
     finally:
         if bar is not None:
             bar.close()
