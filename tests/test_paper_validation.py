@@ -41,6 +41,25 @@ def test_a_readme_without_every_kappa_is_an_error_naming_the_file():
         cv.parse_agreement("no agreement figures here", "notes.md")
 
 
+def test_agreement_is_read_from_agreement_json(tmp_path):
+    path = tmp_path / "agreement.json"
+    path.write_text(json.dumps({"held_out_sample": {"sentences": 12, "cohen_kappa": {
+        "threat": 0.5, "conditionality": 0.6, "two_path": 0.7, "commitment": 0.8}}}))
+    assert cv.read_agreement(path) == ({"threat": 0.5, "conditionality": 0.6, "two_path": 0.7, "commitment": 0.8}, 12)
+    path.write_text(json.dumps({"held_out_sample": {"sentences": 12, "cohen_kappa": {"threat": 0.5}}}))
+    with pytest.raises(ValueError, match=r"agreement\.json.*conditionality"):
+        cv.read_agreement(path)
+    path.write_text("{}")
+    with pytest.raises(ValueError, match="held_out_sample"):
+        cv.read_agreement(path)
+
+
+@needs_data
+def test_agreement_json_and_the_readme_agree():
+    kappa, held_out = cv.read_agreement(data_root() / cv.AGREEMENT_FILE)
+    assert (kappa, held_out) == cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
+
+
 @needs_data
 def test_the_real_readme_gives_four_kappas_between_zero_and_one():
     kappa, held_out = cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
@@ -107,8 +126,12 @@ def test_small_build_writes_every_number_the_paper_quotes(small_build):
     numbers = json.loads((small_build / "build" / "numbers" / "validation.json").read_text())
     missing = paper_macros("Val") - set(numbers)
     assert not missing, f"paper.tex uses numbers validation.json lacks: {sorted(missing)}"
-    kappa, _ = cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
+    kappa, _ = cv.read_agreement(data_root() / cv.AGREEMENT_FILE)
     assert numbers["ValThreatKappa"] == f"{kappa['threat']:.2f}"
+    # both corpora, and how many sentences the rules were tuned on (in-sample for them)
+    sents = pd.read_csv(small_build / "build" / "data" / "validation_sentences.csv")
+    assert numbers["ValUngdcSentences"] == f"{int((sents['corpus'] == 'ungdc').sum()):,}"
+    assert numbers["ValRulesInSampleSentences"] == f"{int(sents['stratum'].isin(cv.FIRST_RELEASE).sum()):,}"
 
 
 @needs_data
@@ -137,3 +160,19 @@ def test_small_build_writes_figure_and_tables(small_build):
     example = (small_build / "tables" / "tab_validation_example.tex").read_text()
     assert example.startswith(r"\begin{verbatim}") and "sigmoid(" in example
     assert max(len(line) for line in example.splitlines()) <= 96
+
+
+@needs_data
+def test_small_build_reports_each_corpus_and_the_rules_in_sample_sentences_apart(small_build):
+    subsets = pd.read_csv(small_build / "build" / "data" / "validation_subsets.csv")
+    assert set(subsets["subset"]) == {"corpus=crisis", "corpus=ungdc", "rules_in_sample=true",
+                                      "rules_in_sample=false"}
+    sents = pd.read_csv(small_build / "build" / "data" / "validation_sentences.csv")
+    n = subsets[(subsets["construct"] == "threat") & (subsets["method"] == "rules") & (subsets["metric"] == "f1")]
+    n = n.set_index("subset")["n"]
+    assert n["corpus=crisis"] + n["corpus=ungdc"] == len(sents) == n["rules_in_sample=true"] + n["rules_in_sample=false"]
+    un = sents[sents["corpus"] == "ungdc"]
+    p, r, f = cv.prf(un["commitment"], un["rules_commitment"] >= 0.5)
+    row = subsets[(subsets["subset"] == "corpus=ungdc") & (subsets["construct"] == "commitment")
+                  & (subsets["method"] == "rules")].set_index("metric")["estimate"]
+    assert row["f1"] == pytest.approx(f)

@@ -21,13 +21,24 @@ Precision, recall and F1 come with percentile 95% intervals from ``n_boot`` boot
 resamples of the sentences (seeded; VADER's threshold stays fixed across resamples), and
 so does the paired F1 difference rules - keyword. AUROC uses the scores themselves (the
 rule score, the keyword count, VADER's ``neg``). The annotators' agreement (Cohen's kappa
-per construct, two passes on a separate held-out sample) is parsed from the data README
-(``$RHETORIC_DATA/README.md``) at build time, never typed in.
+per construct, two passes on a separate held-out sample) is read from the data's
+``annotations/agreement.json`` at build time, never typed in.
+
+The annotations hold sentences of both corpora (``corpus``: crisis | ungdc). The rules'
+lexicons were tuned against the first release (its strata, :data:`FIRST_RELEASE`): on
+those sentences the rules are scored **in-sample**, and VADER's threshold is chosen on all
+of them. The pooled figures include them; ``validation_subsets.csv`` gives the same
+metrics per corpus and for the first release (in-sample for the rules) against the later
+rounds (labelled after the rules were written). The ``rules`` method is always the
+hand-set rules (``engine="rules"`` where ``rhetoric.score`` offers several engines).
 
 Writes (under ``paper/`` or ``$RHETORIC_PAPER_OUT``):
 
-``build/data/validation_sentences.csv``  id, stratum, labels, rule scores, keyword counts, VADER neg
-``build/data/validation_metrics.csv``    construct x method x metric: estimate, low, high
+``build/data/validation_sentences.csv``  id, corpus, stratum, rules_in_sample, labels, rule scores,
+                                         keyword counts, VADER neg
+``build/data/validation_metrics.csv``    construct x method x metric: estimate, low, high (all sentences)
+``build/data/validation_subsets.csv``    the same per subset (corpus=crisis, corpus=ungdc,
+                                         rules_in_sample=true/false); no VADER, no paired difference
 ``build/data/validation_kappa.csv``      construct, kappa, held-out sentences
 ``build/data/validation_keywords.csv``   construct, keyword patterns
 ``build/data/validation_example.txt``    the rules' explanation of the codebook's worked example
@@ -63,6 +74,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "commitment": (r"will", r"commit\w*", r"pledge\w*", r"stand with", r"never", r"guarantee\w*",
                    r"red lines?", r"non-negotiable", r"under no circumstances"),
 }
+
+#: The strata of the annotations' first release (1,088 crisis sentences): the rules' lexicons
+#: were tuned against them, so the rules' figures on these sentences are in-sample.
+FIRST_RELEASE = frozenset({"random", "threat", "cond", "two", "threat2", "cond2", "two2", "alt2"})
 
 DEFAULTS = {
     "threshold": 0.5,
@@ -170,6 +185,8 @@ def bootstrap_prf(y, preds: dict[str, "object"], n_boot: int, seed: int) -> dict
 
 # ---------------------------------------------------------------- annotator agreement
 
+AGREEMENT_FILE = "annotations/agreement.json"
+
 _KAPPA = re.compile(r"(\d\.\d+)\s*\((threat|conditionality|two_path|commitment)\)")
 _HELD_OUT = re.compile(r"held-out sample of ([\d,]+) sentences")
 
@@ -196,6 +213,24 @@ def parse_agreement(readme_text: str, source: str = "README.md") -> tuple[dict[s
 
 # ---------------------------------------------------------------- the analysis
 
+def read_agreement(path) -> tuple[dict[str, float], int]:
+    """Cohen's kappa per construct and the held-out sample size from the data's
+    ``annotations/agreement.json`` (``held_out_sample.cohen_kappa``, ``.sentences``).
+    A file without all four figures is an error naming it."""
+    import json
+
+    try:
+        held = json.loads(Path(path).read_text(encoding="utf-8"))["held_out_sample"]
+        found = {c: float(k) for c, k in held["cohen_kappa"].items()}
+        n = int(held["sentences"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: no held_out_sample.cohen_kappa / .sentences to read the agreement from ({exc})") from None
+    missing = [c for c in CONSTRUCTS if c not in found]
+    if missing:
+        raise ValueError(f"{path}: the kappa figures give nothing for {missing}")
+    return {c: found[c] for c in CONSTRUCTS}, n
+
+
 def load(small: bool, seed: int, settings: dict):
     from rhetoric.data import load_annotations
 
@@ -211,10 +246,16 @@ def load(small: bool, seed: int, settings: dict):
 
 def score_sentences(ann, threshold: float):
     """Per sentence: labels, rule scores, keyword counts and VADER's neg."""
+    import inspect
+
     import rhetoric
 
-    table = ann[["id", "doc_id", "actor", "stratum"] + list(CONSTRUCTS)].copy()
-    scores = [rhetoric.score(t, split=False).features for t in ann["text"]]
+    table = ann[["id", "doc_id", "actor", "corpus", "stratum"] + list(CONSTRUCTS)].copy()
+    table.insert(table.columns.get_loc("stratum") + 1, "rules_in_sample", table["stratum"].isin(FIRST_RELEASE))
+    # the hand-set rules, whatever the package's default engine (a trained scorer fitted on
+    # these labels would be scored in-sample on every sentence)
+    rules = {"engine": "rules"} if "engine" in inspect.signature(rhetoric.score).parameters else {}
+    scores = [rhetoric.score(t, split=False, **rules).features for t in ann["text"]]
     for c in CONSTRUCTS:
         table[f"rules_{c}"] = [s[c] for s in scores]
         table[f"keyword_{c}"] = keyword_counts(ann["text"], c)
@@ -264,6 +305,38 @@ def metrics(table, threshold: float, n_boot: int, seed: int):
     return pd.DataFrame(rows), vader_t
 
 
+def subset_metrics(table, threshold: float, n_boot: int, seed: int):
+    """Rules and keyword precision, recall, F1 (bootstrap intervals) and AUROC per subset
+    of the sentences: each corpus, and the rules' in-sample first release against the
+    later rounds. Same columns as the pooled table, plus ``subset``."""
+    import numpy as np
+    import pandas as pd
+
+    subsets = [(f"corpus={c}", table["corpus"] == c) for c in sorted(table["corpus"].unique())]
+    subsets += [("rules_in_sample=true", table["rules_in_sample"]), ("rules_in_sample=false", ~table["rules_in_sample"])]
+    rows = []
+    for name, mask in subsets:
+        part = table[mask.to_numpy()]
+        if part.empty:
+            continue
+        for ci, c in enumerate(CONSTRUCTS):
+            y = part[c].to_numpy()
+            preds = {"rules": part[f"rules_{c}"].to_numpy() >= threshold, "keyword": part[f"keyword_{c}"].to_numpy() >= 1}
+            scores = {"rules": part[f"rules_{c}"], "keyword": part[f"keyword_{c}"]}
+            boots = bootstrap_prf(y, preds, n_boot, seed + ci)
+            for m, pred in preds.items():
+                point = prf(y, pred)
+                lo = np.percentile(boots[m], 2.5, axis=0)
+                hi = np.percentile(boots[m], 97.5, axis=0)
+                for j, metric in enumerate(("precision", "recall", "f1")):
+                    rows.append({"subset": name, "construct": c, "method": m, "metric": metric, "estimate": point[j],
+                                 "low": lo[j], "high": hi[j], "n": len(y), "positives": int(y.sum())})
+                rows.append({"subset": name, "construct": c, "method": m, "metric": "auroc",
+                             "estimate": auroc(y, scores[m]), "low": np.nan, "high": np.nan, "n": len(y),
+                             "positives": int(y.sum())})
+    return pd.DataFrame(rows)
+
+
 _WORDS = ["none", "one", "two", "three", "four", "five"]
 
 #: The codebook's worked example (CODEBOOK.md): the paper shows how the rules read it.
@@ -278,6 +351,12 @@ def numbers(table, tidy, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
     values = {
         "ValSentences": fmt(len(table)),
         "ValDocuments": fmt(table["doc_id"].nunique()),
+        # per corpus (crisis statements | UN General Debate) and the rules' in-sample share
+        "ValCrisisSentences": fmt(int((table["corpus"] == "crisis").sum())),
+        "ValCrisisDocuments": fmt(table.loc[table["corpus"] == "crisis", "doc_id"].nunique()),
+        "ValUngdcSentences": fmt(int((table["corpus"] == "ungdc").sum())),
+        "ValUngdcDocuments": fmt(table.loc[table["corpus"] == "ungdc", "doc_id"].nunique()),
+        "ValRulesInSampleSentences": fmt(int(table["rules_in_sample"].sum())),
         "ValBoot": fmt(n_boot),
         "ValVaderThreshold": fmt(vader_t, 3),
         "ValKappaHeldOut": fmt(held_out),
@@ -313,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from rhetoric.paths import data_root
 
-    readme = data_root() / "README.md"
-    kappa, held_out = parse_agreement(readme.read_text(encoding="utf-8"), str(readme))
-    log(f"agreement from {readme}: " + ", ".join(f"{c} {k:.2f}" for c, k in kappa.items()))
+    agreement = data_root() / AGREEMENT_FILE
+    kappa, held_out = read_agreement(agreement)
+    log(f"agreement from {agreement}: " + ", ".join(f"{c} {k:.2f}" for c, k in kappa.items()))
 
     ann = load(args.small, seed, settings)
     log(f"scoring {len(ann):,} annotated sentences (rules, keywords, VADER)")
@@ -325,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
 
     atomic_write_csv(table, dirs["data"] / "validation_sentences.csv")
     atomic_write_csv(tidy, dirs["data"] / "validation_metrics.csv")
+    atomic_write_csv(subset_metrics(table, threshold, n_boot, seed), dirs["data"] / "validation_subsets.csv")
     atomic_write_csv(pd.DataFrame({"construct": list(kappa), "kappa": list(kappa.values()),
                                    "held_out_sentences": held_out}),
                      dirs["data"] / "validation_kappa.csv")
