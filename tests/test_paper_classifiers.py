@@ -78,6 +78,29 @@ def test_summary_falls_back_to_pooled_runs_when_folds_are_missing():
     assert summary.iloc[0]["mean"] == pytest.approx(runs["value"].mean())
 
 
+def test_pooled_fallback_reads_the_rows_over_all_items_not_the_per_corpus_ones():
+    folds = _folds({("logreg", "tfidf"): [0.6, 0.7, 0.8, 0.7, 0.8, 0.9]})
+    runs = _runs(folds).assign(subset="all")
+    per_corpus = pd.concat([runs.assign(subset="corpus=crisis", value=0.1), runs.assign(subset="corpus=ungdc", value=0.0)])
+    summary = cc.summarise(folds.iloc[0:0], pd.concat([runs, per_corpus]), "macro_f1")
+    row = summary.iloc[0]
+    assert row["n_values"] == 2 and row["mean"] == pytest.approx(runs["value"].mean())
+
+
+def test_the_datas_own_folds_are_averaged_over_seeds_first():
+    # labels runs on the annotation file's folds: every seed has the same splits
+    values = [0.6, 0.7, 0.8, 0.62, 0.72, 0.82]  # seed 0 folds 0-2, seed 1 folds 0-2
+    folds = _folds({("logreg", "rhetoric"): values}).assign(cv="annotation_folds")
+    row = cc.summarise(folds, _runs(folds), "macro_f1").iloc[0]
+    assert row["n_values"] == 3 and row["basis"].startswith("the data's folds")
+    assert row["mean"] == pytest.approx(np.mean(values))
+    by_fold = [0.61, 0.71, 0.81]
+    expected = cc.corrected_interval(by_fold, 200 / 800)
+    assert row["half_width"] == pytest.approx((expected[2] - expected[1]) / 2)
+    # seeded grouped folds differ between seeds: seeds x folds values
+    assert cc.summarise(folds.assign(cv="grouped_kfold"), _runs(folds), "macro_f1").iloc[0]["n_values"] == 6
+
+
 def test_interval_is_clipped_to_the_metric_range_but_half_width_is_kept():
     folds = _folds({("hist_gb", "tfidf"): [0.99, 1.0, 0.4, 1.0, 0.98, 1.0]})
     row = cc.summarise(folds, _runs(folds), "macro_f1").iloc[0]

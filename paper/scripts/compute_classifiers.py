@@ -19,12 +19,17 @@ The summary is over seeds x folds: every run's ``metrics.json`` holds the macro-
 held-out fold, so a model x feature set has ``seeds x folds`` values. The interval is the
 corrected resampled t interval of Nadeau and Bengio (2003): folds share training items,
 so the plain standard error of their mean is too small; the variance is inflated by
-``1/J + n_test/n_train`` (J values) instead of ``1/J``. If runs had no per-fold values,
-the runs' pooled macro-F1 are used with a plain t interval over seeds (column ``basis``).
+``1/J + n_test/n_train`` (J values) instead of ``1/J``. When the folds are the data's own
+(``labels`` uses the annotation file's ``fold`` column, ``cv=annotation_folds``), every
+seed sees the same splits, so a fold's values are first averaged over seeds: J is the
+number of folds, not seeds x folds. If runs had no per-fold values, the runs' pooled
+macro-F1 (over all items, ``subset == "all"`` in collect.py's table; the per-corpus rows
+are left out) are used with a plain t interval over seeds (column ``basis``).
 
 Writes (under ``paper/build``, or ``$RHETORIC_PAPER_OUT/build``):
 
-``data/classifiers_runs.csv``     collect.py's tidy table (run x target x metric, bootstrap CIs)
+``data/classifiers_runs.csv``     collect.py's tidy table (run x target x subset x metric, bootstrap CIs;
+                                  subset: all items, or one corpus of the annotations)
 ``data/classifiers_folds.csv``    one row per run x target x fold (macro-F1, accuracy, AUROC)
 ``data/classifiers_summary.csv``  experiment x target x model x features: mean, interval, n
 ``numbers/classifiers.json``      best model per experiment (and per label) and its macro-F1
@@ -157,6 +162,7 @@ def fold_table(folders: list[Path]):
             result = json.loads(path.read_text(encoding="utf-8"))
             run = result["run"]
             ident = {k: run[k] for k in ("experiment", "model", "features", "seed")}
+            ident["cv"] = run.get("cv", "")
             ident["extractor_version"] = str(run.get("extractor_version", ""))[:12]
             for target, entry in result["targets"].items():
                 for fold in entry.get("folds") or []:
@@ -186,12 +192,19 @@ def corrected_interval(values, test_train_ratio: float, level: float = 0.95) -> 
     return mean, mean - half, mean + half
 
 
+#: CV configs whose folds come from the data (the same for every seed).
+PREDEFINED_CV = frozenset({"annotation_folds"})
+
+
 def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)):
     """experiment x target x model x features: mean of ``metric`` and its 95% interval.
 
     Folds whose held-out items hold no positive (binary targets) are left out: macro-F1
     there averages over the negative class alone (1.0 without a false positive), which
-    says nothing about finding the construct (``two_path`` has 7 positives in all).
+    says nothing about finding the construct (``two_path`` has 32 positives in all).
+    Runs on predefined folds (:data:`PREDEFINED_CV`) share their splits across seeds: each
+    fold's values are averaged over seeds first, so the interval counts folds, not
+    seeds x folds.
     Intervals are clipped to ``bounds``, the metric's range (``half_width`` is the
     unclipped one). A model x feature set with
     fewer than two usable fold values falls back to the runs' pooled out-of-fold values.
@@ -208,13 +221,18 @@ def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)
             if len(kept) < 2:
                 continue
             ratio = float((kept["n_test"] / kept["n_train"]).mean())
-            mean, lo, hi = corrected_interval(kept[metric], ratio)
+            predefined = "cv" in kept and kept["cv"].isin(PREDEFINED_CV).all()
+            values = kept.groupby("fold")[metric].mean() if predefined else kept[metric]
+            mean, lo, hi = corrected_interval(values, ratio)
             rows.append({**dict(zip(keys, key)), "mean": mean, "ci_low": lo, "ci_high": hi,
-                         "n_values": len(kept), "folds_without_positive": int((~g["_usable"]).sum()),
+                         "n_values": len(values), "folds_without_positive": int((~g["_usable"]).sum()),
                          "seeds": g["seed"].nunique(), "folds": int(g["fold"].nunique()),
-                         "basis": "seeds x folds (corrected t)"})
+                         "basis": ("the data's folds, mean over seeds (corrected t)" if predefined
+                                   else "seeds x folds (corrected t)")})
     done = {tuple(r[k] for k in keys) for r in rows}
     pooled = runs[runs["metric"] == metric]
+    if "subset" in pooled:  # the pooled rows over all items, not collect.py's per-corpus rows
+        pooled = pooled[pooled["subset"] == "all"]
     for key, g in pooled.groupby(keys, sort=False):
         if key in done:
             continue
