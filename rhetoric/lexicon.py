@@ -55,7 +55,7 @@ from re import _constants as _sre
 from re import _parser as _sre_parse
 
 from ._matching import Match, _Prefilter, match_many
-from ._patterns import _PARSED, LexiconError, _analyse, _Analysis
+from ._patterns import _PARSED, LexiconError, _analyse, _Analysis, _Anchor
 
 __all__ = ["Rule", "Match", "Lexicon", "LexiconError", "load", "lexicon_dir", "match_many"]
 
@@ -248,14 +248,31 @@ def load(name: str, directory: str | None = None) -> Lexicon:
     return Lexicon(name=path.stem, rules=rules, path=str(path), _analysis=analysis)
 
 
-# --- The analysis of a lexicon file, kept beside it -------------------------------------
+# --- The analysis of a lexicon file, kept in the user's cache ----------------------------
 #
 # Reading a lexicon's patterns, finding their anchors and compiling them takes most of
-# the start-up of a scoring run (about 0.1 s for the packaged lexicons), so, as Python
-# keeps the byte code of a module, the result is kept in ``__pycache__`` beside the
-# file, under a key of the file's bytes, the source of the code that reads it and the
-# Python version: any change reads the file again. Nothing is written where writing is
-# not allowed (a read-only install) or not wanted (``PYTHONDONTWRITEBYTECODE``).
+# the start-up of a scoring run (about 0.3 s for the packaged lexicons, against 0.1 s
+# with it kept), so the result is kept, as JSON, in the user's cache folder
+# (:func:`analysis_cache_dir`), never beside the lexicons nor in the package, under a key
+# of the file's bytes (and those of the files its named patterns come from), the source
+# of the code that reads it and the Python version: any change reads the file again.
+# JSON, not pickle: the folder is writable by the user, and a file planted there can at
+# worst give wrong rules (as an edited lexicon would), never run code; a file that is
+# not exactly what _write_analysis writes is ignored. Nothing is written where writing
+# is not allowed or not wanted (``PYTHONDONTWRITEBYTECODE``, as for byte code).
+
+_ANALYSIS_FORMAT = "rhetoric-lexicon-analysis/1"
+
+
+def analysis_cache_dir() -> Path:
+    """Where lexicon analyses are kept: ``$RHETORIC_CACHE/lexicons`` when
+    ``RHETORIC_CACHE`` is set, else ``rhetoric/lexicons`` in the user's cache folder
+    (``$XDG_CACHE_HOME``, default ``~/.cache``)."""
+    root = os.environ.get("RHETORIC_CACHE")
+    if root:
+        return Path(root).expanduser() / "lexicons"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "rhetoric" / "lexicons"
 
 
 @lru_cache(maxsize=1)
@@ -270,38 +287,152 @@ def _analysis_version() -> bytes:
 
 
 def _analysis_path(path: Path, data: bytes) -> Path:
+    """``<cache>/<stem>-<folder hash>.<key>.json``: one entry per lexicon file (the hash
+    of its folder keeps two folders' ``threat.tsv`` apart), keyed on ``data``."""
     import hashlib
 
     key = hashlib.sha256(data + b"\0" + _analysis_version()).hexdigest()[:20]
-    return path.parent / "__pycache__" / f"{path.stem}.{key}.lexicon.pickle"
+    return analysis_cache_dir() / f"{_analysis_stem(path)}.{key}.json"
+
+
+def _analysis_stem(path: Path) -> str:
+    import hashlib
+
+    folder = hashlib.sha256(str(path.resolve().parent).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{path.stem}-{folder}"
+
+
+def _encode_analysis(rules, analysis) -> str:
+    import json
+
+    anchors, may_be_empty, programs = analysis
+    return json.dumps({
+        "format": _ANALYSIS_FORMAT,
+        "rules": [{"name": r.name, "weight": r.weight, "pattern": r.pattern, "reason": r.reason,
+                   "flags": sorted(r.flags), "group": r.group} for r in rules],
+        "anchors": [[[sorted(a.words), sorted(a.substrings), a.cost] for a in rule_anchors] for rule_anchors in anchors],
+        "may_be_empty": bool(may_be_empty),
+        "programs": [None if p is None else [p[0], _pack_code(p[1]), p[2], p[3], list(p[4])] for p in programs],
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def _code_array():
+    """An empty array of 32-bit unsigned ints (the regex engine's code words)."""
+    from array import array
+
+    return array(next(t for t in "IL" if array(t).itemsize == 4))
+
+
+def _pack_code(code) -> str:
+    """A program's code words as base64 of 32-bit little-endian ints: parsed much faster
+    than a JSON list, and every value read back is an int of the engine's width."""
+    import base64
+    import sys
+
+    words = _code_array()
+    words.extend(code)
+    if sys.byteorder == "big":
+        words.byteswap()
+    return base64.b64encode(words.tobytes()).decode("ascii")
+
+
+def _unpack_code(text) -> list[int]:
+    import base64
+    import sys
+
+    _check(isinstance(text, str))
+    words = _code_array()
+    words.frombytes(base64.b64decode(text.encode("ascii"), validate=True))
+    if sys.byteorder == "big":
+        words.byteswap()
+    return words.tolist()
+
+
+class _Malformed(ValueError):
+    pass
+
+
+def _check(ok: bool) -> None:
+    if not ok:
+        raise _Malformed
+
+
+def _strings(value) -> list[str]:
+    _check(isinstance(value, list) and all(isinstance(s, str) for s in value))
+    return value
+
+
+def _int(value) -> int:
+    _check(type(value) is int)
+    return value
+
+
+def _decode_analysis(text: str):
+    """``(rules, analysis)`` from what :func:`_encode_analysis` wrote; _Malformed (or
+    another ValueError) for anything else. Builds only strings, numbers and this
+    module's own types."""
+    import json
+
+    doc = json.loads(text)
+    _check(isinstance(doc, dict) and doc.get("format") == _ANALYSIS_FORMAT)
+    _check(set(doc) == {"format", "rules", "anchors", "may_be_empty", "programs"})
+    raw_rules, raw_anchors, raw_programs = doc["rules"], doc["anchors"], doc["programs"]
+    _check(isinstance(raw_rules, list) and isinstance(raw_anchors, list) and isinstance(raw_programs, list))
+    _check(len(raw_rules) == len(raw_anchors) == len(raw_programs))
+    _check(isinstance(doc["may_be_empty"], bool))
+    rules = []
+    for r in raw_rules:
+        _check(isinstance(r, dict) and set(r) == {"name", "weight", "pattern", "reason", "flags", "group"})
+        _check(all(isinstance(r[k], str) for k in ("name", "pattern", "reason")))
+        _check(type(r["weight"]) in (int, float) and (r["group"] is None or isinstance(r["group"], str)))
+        rules.append(Rule(name=r["name"], weight=float(r["weight"]), pattern=r["pattern"], reason=r["reason"],
+                          flags=frozenset(_strings(r["flags"])), group=r["group"]))
+    anchors = []
+    for rule_anchors in raw_anchors:
+        _check(isinstance(rule_anchors, list))
+        found = []
+        for a in rule_anchors:
+            _check(isinstance(a, list) and len(a) == 3 and type(a[2]) in (int, float))
+            anchor = _Anchor(_strings(a[0]), _strings(a[1]))
+            anchor.cost = float(a[2])  # as computed (a sum's rounding follows the set's order)
+            found.append(anchor)
+        anchors.append(found)
+    programs = []
+    for p in raw_programs:
+        if p is None:
+            programs.append(None)
+            continue
+        _check(isinstance(p, list) and len(p) == 5)
+        flags, code, groups, groupindex, indexgroup = p
+        _check(isinstance(groupindex, dict) and isinstance(indexgroup, list))
+        _check(all(isinstance(k, str) and type(v) is int for k, v in groupindex.items()))
+        _check(all(g is None or isinstance(g, str) for g in indexgroup))
+        programs.append((_int(flags), _unpack_code(code), _int(groups), groupindex, tuple(indexgroup)))
+    return tuple(rules), (anchors, doc["may_be_empty"], programs)
 
 
 def _read_analysis(path: Path, data: bytes):
-    import pickle
-
     try:
-        with open(_analysis_path(path, data), "rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # none yet, unreadable, or written by another version: read the file
+        text = _analysis_path(path, data).read_text(encoding="utf-8")
+        return _decode_analysis(text)
+    except Exception:  # none yet, unreadable, or not ours: read the lexicon file
         return None
 
 
 def _write_analysis(path: Path, data: bytes, analysis) -> None:
-    import pickle
     import sys
-    import tempfile
+
+    from ._atomic import atomic_path
 
     if sys.dont_write_bytecode:
         return
-    target = _analysis_path(path, data)
     try:
-        target.parent.mkdir(exist_ok=True)
-        for old in target.parent.glob(f"{path.stem}.*.lexicon.pickle"):  # other versions
+        text = _encode_analysis(*analysis)
+        target = _analysis_path(path, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for old in target.parent.glob(f"{_analysis_stem(path)}.*.json"):  # other versions
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(analysis, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(tmp, 0o644)  # readable by all, as byte code is (mkstemp makes it private)
-        os.replace(tmp, target)  # whole or not at all: a reader never sees half a file
-    except OSError:
+        with atomic_path(target) as tmp:  # whole or not at all: a reader never sees half a file
+            tmp.write_text(text, encoding="utf-8")
+    except (OSError, TypeError, ValueError, OverflowError):  # read-only, or what JSON cannot hold
         return

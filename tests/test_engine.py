@@ -75,17 +75,24 @@ def _copy_lexicons(tmp_path):
     return folder
 
 
-def test_a_lexicons_analysis_is_stored_beside_it_and_follows_the_file(tmp_path, monkeypatch):
+def test_a_lexicons_analysis_is_stored_in_the_cache_and_follows_the_file(tmp_path, monkeypatch):
     folder = _copy_lexicons(tmp_path)
+    cache = tmp_path / "cache" / "lexicons"
+    monkeypatch.setenv("RHETORIC_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = str(folder / "threat.tsv")
     first = load(path)
-    stored = list((folder / "__pycache__").glob("threat.*.lexicon.pickle"))
+    stored = list(cache.glob("threat-*.json"))
     assert len(stored) == 1
+    assert not (folder / "__pycache__").exists()  # nothing written beside the lexicons
     load.cache_clear()
     again = load(path)  # read from the stored analysis
     assert again.rules == first.rules
-    assert again._filter.anchors[0][0].words == first._filter.anchors[0][0].words
+    def anchors(lex):
+        return [[(a.words, a.substrings, a.cost) for a in found] for found in lex._filter.anchors]
+
+    assert anchors(again) == anchors(first) and again._filter.may_be_empty == first._filter.may_be_empty
+    assert again._filter.programs == first._filter.programs
     # A changed file is read anew (a new key), and the old analysis is removed.
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("glorp\t3.0\tnegatable\tglorp\ta test rule\n")
@@ -93,28 +100,33 @@ def test_a_lexicons_analysis_is_stored_beside_it_and_follows_the_file(tmp_path, 
     changed = load(path)
     assert changed.rules[-1].name == "glorp"
     assert [r for r, _, _ in changed.finditer("they will face a glorp")][-1].name == "glorp"
-    now = list((folder / "__pycache__").glob("threat.*.lexicon.pickle"))
+    now = list(cache.glob("threat-*.json"))
     assert len(now) == 1 and now != stored
     load.cache_clear()
 
 
 def test_no_analysis_is_written_when_byte_code_is_not(tmp_path, monkeypatch):
     folder = _copy_lexicons(tmp_path)
+    monkeypatch.setenv("RHETORIC_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     load(str(folder / "hedges.tsv"))
-    assert not (folder / "__pycache__").exists()
+    assert not (folder / "__pycache__").exists() and not (tmp_path / "cache").exists()
     load.cache_clear()
 
 
 def test_a_damaged_stored_analysis_is_ignored(tmp_path, monkeypatch):
     folder = _copy_lexicons(tmp_path)
+    monkeypatch.setenv("RHETORIC_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = str(folder / "boosters.tsv")
     expected = [r.name for r, _, _ in load(path).finditer("a swift and severe response")]
-    for stored in (folder / "__pycache__").glob("boosters.*.lexicon.pickle"):
-        stored.write_bytes(b"not a pickle")
-    load.cache_clear()
-    assert [r.name for r, _, _ in load(path).finditer("a swift and severe response")] == expected
+    stored = list((tmp_path / "cache" / "lexicons").glob("boosters-*.json"))
+    assert stored
+    for damaged in (b"not json", b'{"format": "rhetoric-lexicon-analysis/1"}', b"\x80\x04K\x01."):
+        for entry in stored:
+            entry.write_bytes(damaged)
+        load.cache_clear()
+        assert [r.name for r, _, _ in load(path).finditer("a swift and severe response")] == expected
     load.cache_clear()
 
 
