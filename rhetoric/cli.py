@@ -91,9 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="highlight with ANSI colours (auto: when stdout is a terminal and "
                    "NO_COLOR is unset); without colour, matched words are [bracketed]")
     p.add_argument("--json", action="store_true",
-                   help="print the features and per-sentence evidence as JSON")
+                   help="print, per sentence, the scores, the intercepts and every evidence record "
+                   "(sigmoid(intercept + sum of a construct's weights) is its score) as JSON")
+    _engine_argument(p)
     p.set_defaults(func=_cmd_explain)
 
+    sub.add_parser("train", add_help=False,
+                   help="rebuild the trained scorer from the labels (Hydra overrides, e.g. "
+                   "`rhetoric train output=/tmp/model seed=1`; rhetoric train --help)")
     # Listed for --help; the arguments go to rhetoric.evaluate untouched (see main()).
     sub.add_parser("evaluate", add_help=False,
                    help="compare the scores with the labelled sentences "
@@ -250,13 +255,14 @@ def _cmd_explain(args) -> int:
     from .scoring import score
 
     text = _read_stdin_text() if args.text == "-" else args.text
-    result = score(text, split=not args.no_split)
+    result = _scored(score, text, split=not args.no_split, engine=args.engine)
     if args.json:
         doc = {
+            "engine": args.engine,
             "features": result.features,
             "sentences": [
                 {"start": s.start, "end": s.end, "text": s.text, "scores": s.scores,
-                 "evidence": [e.as_dict() for e in s.evidence]}
+                 "intercepts": s.intercepts, "evidence": [e.as_dict() for e in s.evidence]}
                 for s in result.sentences
             ],
         }
@@ -264,6 +270,22 @@ def _cmd_explain(args) -> int:
     else:
         print(explain_text(result, color=_use_color(args.color)))
     return 0
+
+
+def _engine_argument(p) -> None:
+    p.add_argument("--engine", choices=("trained", "rules"), default="trained",
+                   help="trained: the logistic regressions fitted to the labels (default); "
+                   "rules: the lexicons' hand-set weights")
+
+
+def _scored(fn, *args, **kwargs):
+    """Call a scorer; a model that cannot be read is a clear error, not a traceback."""
+    from .trained import ModelError
+
+    try:
+        return fn(*args, **kwargs)
+    except ModelError as exc:
+        raise _Failure(str(exc)) from None
 
 
 # --- entry point ---------------------------------------------------------------------
@@ -278,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["evaluate"]:  # its own parser reads the rest
         return _run_evaluate(argv[1:])
+    if argv[:1] == ["train"]:  # Hydra overrides
+        return _run_train(argv[1:])
     args = build_parser().parse_args(argv)
 
     from .io import InputError
@@ -335,6 +359,20 @@ def _broken_pipe() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     return 1
+
+
+def _run_train(argv: list[str]) -> int:
+    from . import training
+    from .paths import DataNotFound
+
+    try:
+        return training.main(argv)
+    except (DataNotFound, ValueError, OSError) as exc:
+        return _error(str(exc))
+    except Exception as exc:  # Hydra's override errors name the bad override
+        if type(exc).__module__.startswith(("hydra", "omegaconf")):
+            return _error(f"train: {exc}")
+        raise
 
 
 def _run_evaluate(argv: list[str]) -> int:

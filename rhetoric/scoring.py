@@ -4,7 +4,17 @@
 >>> s.threat >= 0.5, s.conditionality >= 0.5, s.two_path < 0.5
 (True, True, True)
 >>> print(s.explain())  # doctest: +ELLIPSIS
-threat 0.9... = sigmoid(-4.00 ...
+threat 0.9...
+>>> r = score("If Russia invades, it will face swift and severe consequences.", engine="rules")
+>>> print(r.explain().splitlines()[6])  # doctest: +ELLIPSIS
+  threat 0.9... = sigmoid(-4.00 ...
+
+Two engines score a sentence. ``engine="trained"`` (the default) is a logistic
+regression per construct fitted to the labelled sentences (:mod:`rhetoric.trained`): its
+features are the rules' hits, the shared cues, target actors and word n-grams.
+``engine="rules"`` gives the hand-set weights of the lexicons alone. Both explain every
+score the same way: ``score = sigmoid(intercept + sum of evidence weights)``, and a
+score >= 0.5 means the codebook label is 1.
 
 A text is split into sentences and each sentence is scored on its own. The text's score
 for a construct is the **maximum** over its sentences (a statement carries a threat when
@@ -31,6 +41,7 @@ from functools import lru_cache
 from .constructs import CONSTRUCTS, commitment, conditionality, threat
 from .constructs._base import Evidence, sigmoid
 from .cues import CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
+from . import trained as _trained
 from .lexicon import load, match_many
 from .text import normalise, split_sentences, stripped_span
 
@@ -43,7 +54,27 @@ __all__ = [
     "feature_rows",
     "feature_names",
     "BIASES",
+    "ENGINES",
+    "DEFAULT_ENGINE",
 ]
+
+#: The scoring engines: the trained model (default) and the hand-set rules.
+ENGINES = ("trained", "rules")
+DEFAULT_ENGINE = "trained"
+
+# Two paths with different outcomes are a condition (codebook: TWO_PATH = 1 implies
+# CONDITIONALITY = 1): when two_path's log-odds exceed conditionality's, conditionality
+# is lifted to them by an evidence record of this name.
+TWO_PATH_LIFT = "two_path_implies_conditionality"
+
+
+def check_engine(engine: str | None) -> str:
+    """``engine``, or the default for None; a clear error for an unknown one."""
+    if engine is None:
+        return DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not one of {ENGINES}")
+    return engine
 
 BIASES = {
     "threat": threat.BIAS,
@@ -87,6 +118,7 @@ class SentenceScore:
     scores: dict[str, float]
     evidence: list[Evidence]
     cues: dict[str, int]
+    intercepts: dict[str, float]
 
     def __getattr__(self, name: str):  # s.threat, s.commitment, ...
         try:
@@ -95,20 +127,24 @@ class SentenceScore:
             raise AttributeError(name) from None
 
     def logit(self, construct: str) -> float:
-        return BIASES[construct] + sum(e.weight for e in self.evidence if e.construct == construct)
+        """``intercept + sum of the construct's evidence weights``: sigmoid of it is the score."""
+        return self.intercepts[construct] + sum(e.weight for e in self.evidence if e.construct == construct)
 
 
 # The lexicons a score depends on, as :func:`_lexicons` last found them: (the lexicons,
 # construct lexicon ids, ((count key, lexicon id), ...) of the cue lexicons, the targets
 # lexicon, the ids of the threat, conditionality, two_path and commitment lexicons).
 _lexicon_cache: tuple = ((), frozenset(), (), None, (-1, -1, -1, -1))
+# ((count key, cue lexicon), ...), as :func:`_lexicons` last found them.
+_cue_lexicons: tuple = ()
 
 
 def _lexicons() -> None:
     """Load the lexicons (cached by ``load``; anew after ``load.cache_clear()``) and
     remember their ids. Called once per call of the scorer, before matching."""
-    global _lexicon_cache
+    global _lexicon_cache, _cue_lexicons
     constructs, cue_lexicons, targets = load_lexicons()
+    _cue_lexicons = cue_lexicons
     everything = (*constructs, *(lex for _, lex in cue_lexicons), targets)
     if len(everything) != len(_lexicon_cache[0]) or any(a is not b for a, b in zip(everything, _lexicon_cache[0])):
         cue_ids = tuple((feature, lex.id) for feature, lex in cue_lexicons)
@@ -117,18 +153,28 @@ def _lexicons() -> None:
 
 
 def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
+    """The rules engine's scores; appends the two-path lift to ``ev_cond`` when it applies."""
     logits = {
         "threat": threat.BIAS + sum(e.weight for e in ev_threat),
         "conditionality": conditionality.BIAS + sum(e.weight for e in ev_cond),
         "two_path": conditionality.TWO_PATH_BIAS + sum(e.weight for e in ev_two),
         "commitment": commitment.BIAS + sum(e.weight for e in ev_commit),
     }
-    scores = {c: sigmoid(v) for c, v in logits.items()}
-    # Two paths with different outcomes are a condition (codebook: TWO_PATH = 1 implies
-    # CONDITIONALITY = 1).
-    if scores["two_path"] > scores["conditionality"]:
-        scores["conditionality"] = scores["two_path"]
-    return scores
+    lift = _two_path_lift(logits)
+    if lift is not None:
+        ev_cond.append(lift)
+    return {c: sigmoid(v) for c, v in logits.items()}
+
+
+def _two_path_lift(logits: dict[str, float]) -> Evidence | None:
+    """The evidence record that lifts conditionality to two_path (and updates
+    ``logits``), or None when conditionality is already as high."""
+    gap = logits["two_path"] - logits["conditionality"]
+    if gap <= 0:
+        return None
+    logits["conditionality"] += gap
+    return Evidence("conditionality", TWO_PATH_LIFT, gap, None, None, "",
+                    "two paths with different outcomes are a condition (codebook: two_path implies conditionality)")
 
 
 def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
@@ -146,12 +192,49 @@ def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
     return (*counts, *by_group)
 
 
-def _score_found(sentence: str, low: str, found: dict | None, offset: int) -> SentenceScore:
+def _score_found(sentence: str, low: str, found: dict | None, offset: int, model=None) -> SentenceScore:
     """Score one sentence whose lexicon matches are known (:func:`match_many`; None when
-    no lexicon matches)."""
+    no lexicon matches), with the rules (``model`` None) or a trained model."""
     evidence, scores, question = _evidence(sentence, low, found, offset)
+    intercepts = BIASES
+    if model is not None:
+        evidence, scores = _trained_evidence(sentence, low, found, offset, model, evidence, question)
+        intercepts = model.intercepts
     return SentenceScore(offset, offset + len(sentence), sentence, scores.copy(), evidence,
-                         dict(zip(_count_keys(), _counts(found, question))))
+                         dict(zip(_count_keys(), _counts(found, question))), dict(intercepts))
+
+
+def _terms(sentence: str, low: str, found: dict | None, offset: int, model, rules_evidence: list[Evidence],
+           question: bool) -> list:
+    """The trained model's terms of a sentence (offsets relative to the sentence)."""
+    if offset and rules_evidence:
+        rules_evidence = [Evidence(e.construct, e.rule, e.weight, None if e.start is None else e.start - offset,
+                                   None if e.end is None else e.end - offset, e.text, e.reason) for e in rules_evidence]
+    return _trained.sentence_terms(sentence, low, found, rules_evidence, question, ngram_max=model.ngram_max,
+                                   cue_lexicons=_cue_lexicons, target_lexicon=_lexicon_cache[3])
+
+
+def _trained_logits(model, names) -> dict[str, float]:
+    return dict(zip(model.constructs, model.logits(names)))
+
+
+def _trained_evidence(sentence, low, found, offset, model, rules_evidence, question):
+    """``(evidence, scores)`` of the trained model for one sentence."""
+    terms = _terms(sentence, low, found, offset, model, rules_evidence, question)
+    evidence = model.evidence(terms, offset)
+    logits = _trained_logits(model, _trained.term_names(terms))
+    lift = _two_path_lift(logits)
+    if lift is not None:
+        evidence.append(lift)
+    return evidence, {c: sigmoid(logits[c]) for c in CONSTRUCTS}
+
+
+def _trained_scores(sentence, low, found, model, rules_evidence, question) -> dict[str, float]:
+    """The trained model's scores of one sentence, without evidence records."""
+    terms = _terms(sentence, low, found, 0, model, rules_evidence, question)
+    logits = _trained_logits(model, _trained.term_names(terms))
+    _two_path_lift(logits)
+    return {c: sigmoid(logits[c]) for c in CONSTRUCTS}
 
 
 def _evidence(sentence: str, low: str, found: dict | None, offset: int) -> tuple[list[Evidence], dict, bool]:
@@ -169,7 +252,8 @@ def _evidence(sentence: str, low: str, found: dict | None, offset: int) -> tuple
     ev_two = conditionality.two_path_evidence(sentence, cues, offset) if two_id in found else []
     ev_commit = commitment.evidence(sentence, cues, offset) if commit_id in found else []
     if ev_threat or ev_cond or ev_two or ev_commit:
-        return ev_threat + ev_cond + ev_two + ev_commit, _scores(ev_threat, ev_cond, ev_two, ev_commit), cues.question
+        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)  # may add the two-path lift to ev_cond
+        return ev_threat + ev_cond + ev_two + ev_commit, scores, cues.question
     return [], _scores_without_evidence(), cues.question
 
 
@@ -185,12 +269,18 @@ def _scores_without_evidence() -> dict[str, float]:
     return _no_evidence[1]
 
 
-def score_sentence(sentence: str, offset: int = 0) -> SentenceScore:
+def _model_for(engine: str | None):
+    """The trained model for ``engine`` (None for the rules)."""
+    return _trained.load_model() if check_engine(engine) == "trained" else None
+
+
+def score_sentence(sentence: str, offset: int = 0, *, engine: str | None = None) -> SentenceScore:
     """Score one sentence (no splitting). ``offset`` shifts the evidence spans, for
     sentences cut from a longer text. The sentence should be :func:`normalise`\\ d."""
+    model = _model_for(engine)
     _lexicons()  # loaded (and registered with the matcher) before matching
     low = lowercase(sentence)
-    return _score_found(sentence, low, match_many([low], _lexicon_cache[0])[0], offset)
+    return _score_found(sentence, low, match_many([low], _lexicon_cache[0])[0], offset, model)
 
 
 @dataclass(slots=True)
@@ -219,7 +309,7 @@ class TextScore:
         return dict(self.features)
 
     def explain(self) -> str:
-        """A plain-text account of every score: bias, each rule, weight and span."""
+        """A plain-text account of every score: intercept, each term, weight and span."""
         from .explain import explain_text
 
         return explain_text(self, color=False)
@@ -272,24 +362,26 @@ def _sentence_spans(norm: str, split: bool) -> list[tuple[int, int]]:
     return split_sentences(norm) if split else stripped_span(norm)
 
 
-def score(text: str, *, split: bool = True) -> TextScore:
+def score(text: str, *, split: bool = True, engine: str | None = None) -> TextScore:
     """Score ``text``: split it into sentences, score each, aggregate.
 
     With ``split=False`` the whole text is scored as one sentence (for data already cut
     into sentences, such as the annotations). Evidence spans are offsets into ``text``.
+    ``engine``: "trained" (default) or "rules" (see the module docstring).
 
-    >>> t = score("We will not impose sanctions. We will defend every inch.")
+    >>> t = score("We will not impose sanctions. We will defend every inch.", engine="rules")
     >>> t.n_sentences, t.threat < 0.5, t.commitment >= 0.5
     (2, True, True)
     """
     if not isinstance(text, str):
         raise TypeError(f"score() takes a str, got {type(text).__name__}")
+    model = _model_for(engine)
     _lexicons()  # loaded (and registered with the matcher) before matching
     norm = normalise(text)
     spans = _sentence_spans(norm, split)
     lows = [lowercase(norm[s:e]) for s, e in spans]
     found = match_many(lows, _lexicon_cache[0])
-    sents = [_score_found(norm[s:e], low, f, s) for (s, e), low, f in zip(spans, lows, found)]
+    sents = [_score_found(norm[s:e], low, f, s, model) for (s, e), low, f in zip(spans, lows, found)]
     features = dict(zip(feature_names(), _aggregate([_sentence_row(sent) for sent in sents])))
     return TextScore(text=text, sentences=sents, features=features)
 
@@ -299,7 +391,7 @@ def score(text: str, *, split: bool = True) -> TextScore:
 CHUNK_TEXTS = 2000
 
 
-def feature_rows(texts, *, split: bool = True) -> list[tuple]:
+def feature_rows(texts, *, split: bool = True, engine: str | None = None) -> list[tuple]:
     """The features of many texts, one tuple per text in :func:`feature_names` order:
     the numbers of ``score(text, split=split).features``, without keeping the evidence.
 
@@ -310,6 +402,7 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     >>> [dict(zip(feature_names(), r))["commitment"] >= 0.5 for r in rows]
     [True, False]
     """
+    model = _model_for(engine)
     _lexicons()  # loaded (and registered with the matcher) before matching
     norms, spans = [], []
     for text in texts:
@@ -322,7 +415,7 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     lows = [lowercase(sent) for sent in sentences]
     offsets = [s for sp in spans for s, _ in sp]
     found = match_many(lows, _lexicon_cache[0])
-    rows = [_fast_sentence_row(*args) for args in zip(sentences, lows, found, offsets)]
+    rows = [_fast_sentence_row(*args, model) for args in zip(sentences, lows, found, offsets)]
     # Few distinct rows (1,700 among 25,000 corpus sentences): aggregate each once, and
     # give equal rows the same features object (a writer formats each object once).
     single: dict[tuple, tuple] = {}
@@ -340,7 +433,39 @@ def feature_rows(texts, *, split: bool = True) -> list[tuple]:
     return out
 
 
-def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int) -> tuple:
+def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int, model=None) -> tuple:
     """:func:`_sentence_row` of :func:`_score_found`, without its objects."""
-    _, scores, question = _evidence(sentence, low, found, offset)
+    evidence, scores, question = _evidence(sentence, low, found, 0)
+    if model is not None:
+        scores = _trained_scores(sentence, low, found, model, evidence, question)
     return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, question))
+
+
+def term_lists(texts, *, ngram_max: int = 2) -> list[list[str]]:
+    """The trained model's feature occurrences of each text, scored as one sentence
+    (``split=False``, as the annotations are): what :mod:`rhetoric.training` fits on.
+    The same function names the terms at scoring time, so training and scoring agree.
+
+    >>> names = term_lists(["Russia will pay."])[0]
+    >>> "target:russia" in names, "w:will pay" in names
+    (True, True)
+    """
+    _lexicons()
+    out = []
+    norms = [normalise(t) for t in texts]
+    sentences = []
+    for norm in norms:
+        (s, e), = stripped_span(norm) or [(0, 0)]
+        sentences.append(norm[s:e])
+    lows = [lowercase(sent) for sent in sentences]
+    found = match_many(lows, _lexicon_cache[0])
+
+    class _Engine:  # what _terms reads of a model
+        pass
+
+    engine = _Engine()
+    engine.ngram_max = ngram_max
+    for sent, low, f in zip(sentences, lows, found):
+        evidence, _, question = _evidence(sent, low, f, 0)
+        out.append(_trained.term_names(_terms(sent, low, f, 0, engine, evidence, question)))
+    return out

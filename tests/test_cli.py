@@ -262,10 +262,13 @@ def test_evaluate_is_delegated(tmp_path):
     rows = [{"text": THREAT, "threat": 1, "conditionality": 1, "two_path": 0, "commitment": 0},
             {"text": NEUTRAL, "threat": 0, "conditionality": 0, "two_path": 0, "commitment": 0}]
     ann.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    res = run("evaluate", "--annotations", ann, "--json")
+    res = run("evaluate", "--annotations", ann, "--engine", "rules", "--json", "--n-boot", "20")
     assert res.returncode == 0, res.stderr
-    table = json.loads(res.stdout)
-    assert set(table) == set(rhetoric.CONSTRUCTS) and table["threat"]["n"] == 2
+    table = json.loads(res.stdout)["engines"]["rules"]["figures"]
+    assert set(table) == set(rhetoric.CONSTRUCTS) and table["threat"]["all"]["n"] == 2
+    # the trained scorer is judged by grouped CV: a file without folds is a clear error
+    res = run("evaluate", "--annotations", ann, "--engine", "trained")
+    assert res.returncode == 2 and b"needs a `fold`" in res.stderr
 
 
 def test_version():

@@ -4,6 +4,9 @@ import pytest
 
 import rhetoric
 
+# These test the hand-set rules: score with them (the default engine is the trained one).
+pytestmark = pytest.mark.usefixtures("rules_engine")
+
 MUST_FIRE = [
     "We will defend every inch of NATO territory.",
     "We are committed to the sovereignty of Ukraine.",

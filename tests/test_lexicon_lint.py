@@ -22,6 +22,9 @@ from rhetoric.lexicon import LexiconError, lexicon_dir, load
 
 from test_properties import LEXICON_NAMES
 
+# These test the hand-set rules: score with them (the default engine is the trained one).
+pytestmark = pytest.mark.usefixtures("rules_engine")
+
 
 def _item_ends(op, av, first: bool):
     """The characters a non-empty match of one item can start (first) or end with;

@@ -221,6 +221,7 @@ def test_prefilter_on_every_rule_example():
             assert list(lex.finditer(text)) == expected
 
 
+@pytest.mark.usefixtures("rules_engine")  # a new rule has no trained weight: the rules engine reads it
 def test_a_reloaded_lexicon_takes_effect(tmp_path, monkeypatch):
     # The engine keeps lexicons and their anchor index between calls; after
     # load.cache_clear() a changed lexicon folder must be used (and then the old one).

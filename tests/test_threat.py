@@ -4,6 +4,9 @@ import pytest
 
 import rhetoric
 
+# These test the hand-set rules: score with them (the default engine is the trained one).
+pytestmark = pytest.mark.usefixtures("rules_engine")
+
 MUST_FIRE = [
     "If Russia invades Ukraine, it will face swift and severe consequences.",
     "Russia will pay a heavy price for this aggression.",

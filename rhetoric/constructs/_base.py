@@ -32,9 +32,15 @@ class Evidence:
     text: str
     reason: str
 
+    @property
+    def feature(self) -> str:
+        """The name of the term: a rule (rules engine) or a feature of the trained model."""
+        return self.rule
+
     def as_dict(self) -> dict:
         return {
             "construct": self.construct,
+            "feature": self.rule,
             "rule": self.rule,
             "weight": self.weight,
             "start": self.start,

@@ -235,7 +235,7 @@ def load_ungdc(
     return frame
 
 
-def load_annotations(root: str | Path | None = None) -> pd.DataFrame:
+def load_annotations(root: str | Path | None = None, *, path: str | Path | None = None) -> pd.DataFrame:
     """The labelled sentences (``annotations/train.jsonl``), every field of the file.
 
     Columns: id, doc_id, start, end (int offsets into the document's text: the crisis
@@ -244,9 +244,23 @@ def load_annotations(root: str | Path | None = None) -> pd.DataFrame:
     1 January), corpus (crisis | ungdc), stratum, fold (0-4, the same for every sentence
     of a document: use it for document-grouped cross-validation), text, threat,
     conditionality, two_path, commitment (int 0/1), then any further field the file carries.
+
+    ``path``: another annotation file in the same format (your own labels); it is not
+    checked against the data manifest.
     """
-    path = data_file(ANNOTATIONS_FILE, root)
-    records = list(iter_documents("annotations", root))
+    if path is None:
+        path = data_file(ANNOTATIONS_FILE, root)
+        records = list(iter_documents("annotations", root))
+    else:
+        path = Path(path)
+        if not path.is_file():
+            raise DataFileMissing(f"no annotation file at {path}")
+        records = []
+        for lineno, record in enumerate(iter_jsonl(path), 1):
+            missing = [c for c in ANNOTATION_COLUMNS if c not in record]
+            if missing:
+                raise DataFormatError(f"{path}:{lineno}: record {record.get('id')} lacks {missing}")
+            records.append(record)
     extra = [k for r in records[:1] for k in r if k not in ANNOTATION_COLUMNS]
     frame = _frame(records, ANNOTATION_COLUMNS + tuple(extra))
     unknown = ~frame["corpus"].isin(ANNOTATED_CORPORA)

@@ -1,0 +1,240 @@
+"""The trained scorer: one logistic regression per construct over named features.
+
+A sentence's features are *terms*, each a named feature found at a place in the sentence:
+
+``rule:{construct}:{rule}``
+    a rule of the rules engine fired (its evidence record: the rule, a negation that
+    cancelled it, a booster or target counted for it); the span is the rule's match;
+``cue:{cue}``
+    a shared cue (booster, hedge, negation, denial, reported speech, procedural talk),
+    once per match, at most :data:`CUE_CAP` times; ``cue:question`` for a question;
+``target:{group}``
+    a named actor of the gazetteer, once per match, at most :data:`CUE_CAP` times;
+``w:{word}`` and ``w:{word} {word}``
+    a word or a pair of adjacent words (lower-cased; once per sentence).
+
+A construct's score is ``sigmoid(intercept + sum of the weights of the sentence's terms)``
+and every term with a weight becomes an :class:`~rhetoric.constructs._base.Evidence`
+record, so the explanation is complete by construction. The intercept already holds the
+decision threshold chosen by cross-validation (``intercept = fitted intercept -
+logit(threshold)``): a score >= 0.5 means the label is 1, as for the rules engine.
+
+The weights are data (``rhetoric/models/scorer/``: ``model.json``, ``weights.tsv`` and
+the model card ``card.json``), read with the standard library, never unpickled; they are
+rebuilt by ``rhetoric train`` (:mod:`rhetoric.training`). ``RHETORIC_MODEL`` points at
+another model folder.
+
+>>> from rhetoric.text import normalise
+>>> terms = sentence_terms("Russia will pay a price.", "russia will pay a price.", None, [], False)
+>>> [t[0] for t in terms][:4]
+['w:russia', 'w:will', 'w:pay', 'w:a']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .constructs import CONSTRUCTS
+from .constructs._base import Evidence
+
+__all__ = [
+    "CUE_CAP",
+    "MODEL_DIR",
+    "TrainedModel",
+    "load_model",
+    "model_dir",
+    "sentence_terms",
+    "term_names",
+    "tokens",
+]
+
+#: The shipped model's folder.
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "scorer"
+MODEL_FILE = "model.json"
+WEIGHTS_FILE = "weights.tsv"
+CARD_FILE = "card.json"
+FORMAT = "rhetoric-linear/1"
+
+#: A cue counts at most this many times in a sentence ("very, very, very" is not three
+#: times the emphasis of one "very" for the model either).
+CUE_CAP = 3
+
+# Words: letters and digits, with an inner apostrophe ("don't", "russia's").
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+# Term: (feature name, start, end, words, reason); start/end relative to the sentence,
+# None for sentence-level terms.
+Term = tuple
+
+
+def tokens(low: str) -> list[tuple[str, int, int]]:
+    """The words of a lower-cased sentence with their offsets.
+
+    >>> tokens("we'll respond -- swiftly.")
+    [("we'll", 0, 5), ('respond', 6, 13), ('swiftly', 17, 24)]
+    """
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
+
+
+def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: list[Evidence],
+                   question: bool, *, ngram_max: int = 2, cue_lexicons=(), target_lexicon=None) -> list[Term]:
+    """Every term of one sentence (see the module docstring), in a fixed order: rules,
+    cues, targets, words. ``found`` is the sentence's lexicon matches by lexicon id
+    (``match_many``), ``rules_evidence`` the rules engine's evidence (offsets relative
+    to the sentence), ``cue_lexicons`` ((feature, lexicon), ...) and ``target_lexicon``
+    the loaded cue lexicons."""
+    out: list[Term] = []
+    seen: set[str] = set()
+    for e in rules_evidence:
+        name = f"rule:{e.construct}:{e.rule}"
+        if name not in seen:
+            seen.add(name)
+            out.append((name, e.start, e.end, e.text, e.reason))
+    if found:
+        for feature, lex in cue_lexicons:
+            for m in found.get(lex.id, ())[:CUE_CAP]:
+                out.append((f"cue:{feature}", m.start, m.end, sentence[m.start:m.end], m.rule.reason))
+        if target_lexicon is not None:
+            counts: dict[str, int] = {}
+            for m in found.get(target_lexicon.id, ()):
+                group = m.rule.group
+                if group and counts.get(group, 0) < CUE_CAP:
+                    counts[group] = counts.get(group, 0) + 1
+                    out.append((f"target:{group}", m.start, m.end, sentence[m.start:m.end], "a named actor"))
+    if question:
+        out.append(("cue:question", None, None, "", "the sentence is a question or a journalist's turn"))
+    words = tokens(low)
+    for n in range(1, ngram_max + 1):
+        for i in range(len(words) - n + 1):
+            gram = words[i : i + n]
+            name = "w:" + " ".join(w for w, _, _ in gram)
+            if name not in seen:
+                seen.add(name)
+                start, end = gram[0][1], gram[-1][2]
+                out.append((name, start, end, sentence[start:end], "words"))
+    return out
+
+
+def term_names(terms: list[Term]) -> list[str]:
+    """The feature names of ``terms`` (one per occurrence): what the model counts."""
+    return [t[0] for t in terms]
+
+
+def model_dir() -> Path:
+    """``$RHETORIC_MODEL`` if set, else the shipped model (:data:`MODEL_DIR`)."""
+    env = os.environ.get("RHETORIC_MODEL")
+    return Path(env).expanduser() if env else MODEL_DIR
+
+
+class ModelError(ValueError):
+    """A model folder that cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A fitted linear model per construct: intercepts (threshold folded in) and the
+    weight of each feature for each construct (``weights[feature]`` is a tuple in
+    ``constructs`` order)."""
+
+    constructs: tuple[str, ...]
+    intercepts: dict[str, float]
+    thresholds: dict[str, float]
+    weights: dict[str, tuple[float, ...]]
+    ngram_max: int
+    path: Path | None = None
+    card: dict | None = None
+
+    def logits(self, names) -> list[float]:
+        """Each construct's log-odds for a sentence with these feature occurrences."""
+        out = [self.intercepts[c] for c in self.constructs]
+        get = self.weights.get
+        for name in names:
+            w = get(name)
+            if w is not None:
+                for i, v in enumerate(w):
+                    out[i] += v
+        return out
+
+    def evidence(self, terms: list[Term], offset: int) -> list[Evidence]:
+        """One :class:`Evidence` record per term and construct with a non-zero weight."""
+        out: list[Evidence] = []
+        get = self.weights.get
+        for name, start, end, text, reason in terms:
+            w = get(name)
+            if w is None:
+                continue
+            s = None if start is None else offset + start
+            e = None if end is None else offset + end
+            for c, v in zip(self.constructs, w):
+                if v:
+                    out.append(Evidence(c, name, v, s, e, text, reason))
+        return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_weights(path: Path, constructs: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    """Read ``weights.tsv``: a header ``feature`` + the constructs, one row per feature."""
+    weights: dict[str, tuple[float, ...]] = {}
+    with open(path, encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        if header != ["feature", *constructs]:
+            raise ModelError(f"{path}:1: header {header} is not ['feature', {', '.join(map(repr, constructs))}]")
+        for lineno, line in enumerate(fh, 2):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != len(constructs) + 1:
+                raise ModelError(f"{path}:{lineno}: expected {len(constructs) + 1} tab-separated columns, got {len(parts)}")
+            try:
+                values = tuple(float(v) for v in parts[1:])
+            except ValueError as exc:
+                raise ModelError(f"{path}:{lineno}: {exc}") from None
+            if not all(math.isfinite(v) for v in values):
+                raise ModelError(f"{path}:{lineno}: a weight is not a finite number")
+            weights[parts[0]] = values
+    return weights
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, stamp: tuple) -> TrainedModel:
+    folder = Path(path)
+    meta_path = folder / MODEL_FILE
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"no trained model at {folder} ({MODEL_FILE} is missing); rebuild it with "
+                         "`rhetoric train`, unset RHETORIC_MODEL, or use engine='rules'") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{meta_path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"{meta_path}: format {meta.get('format')!r} is not {FORMAT!r}")
+    constructs = tuple(meta["constructs"])
+    if set(constructs) != set(CONSTRUCTS):
+        raise ModelError(f"{meta_path}: constructs {constructs} are not {CONSTRUCTS}")
+    weights = read_weights(folder / meta["weights_file"], constructs)
+    card_path = folder / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else None
+    return TrainedModel(constructs, {c: float(meta["intercepts"][c]) for c in constructs},
+                        {c: float(meta["thresholds"][c]) for c in constructs}, weights,
+                        int(meta["features"]["ngram_max"]), folder, card)
+
+
+def load_model(path: str | Path | None = None) -> TrainedModel:
+    """The trained model in ``path`` (default :func:`model_dir`), read once per change
+    of its files."""
+    folder = Path(path) if path is not None else model_dir()
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file()) \
+        if folder.is_dir() else ()
+    return _load(str(folder), stamp)

@@ -1,0 +1,412 @@
+"""Fit the trained scorer to the labelled sentences, and judge it honestly.
+
+Everything here is document-grouped: the annotations' ``fold`` (0-4, a hash of the
+document) is the unit of every split, so no document lends sentences to both sides.
+
+:func:`select_and_fit`
+    chooses the settings (the L2 strength ``C``, the minimum document frequency of a
+    feature) and each construct's decision threshold by cross-validation over the folds
+    it is given, then refits on all of them;
+:func:`cross_validate`
+    the outer loop: for each fold, :func:`select_and_fit` on the other four (so settings
+    and thresholds are chosen in inner folds), scores on the held-out fold. Its
+    out-of-fold scores are the validity figures of the model card, the README and the
+    paper;
+:func:`train`
+    :func:`select_and_fit` on all folds, written as data (``model.json``,
+    ``weights.tsv``, ``card.json``; see :mod:`rhetoric.trained`).
+
+The same config gives the same bytes: the solver is deterministic, numbers are written
+with fixed precision, and the card's date comes from the config or ``SOURCE_DATE_EPOCH``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .constructs import CONSTRUCTS
+from .trained import CARD_FILE, FORMAT, MODEL_FILE, WEIGHTS_FILE
+
+__all__ = [
+    "DEFAULTS",
+    "Fitted",
+    "best_threshold",
+    "cross_validate",
+    "labelled_terms",
+    "select_and_fit",
+    "train",
+]
+
+#: The settings ``rhetoric train`` uses unless told otherwise (``rhetoric/conf/train.yaml``
+#: holds the same, for Hydra overrides).
+DEFAULTS = {
+    "seed": 12345,
+    "features": {"ngram_max": 2, "min_df": [2]},
+    "model": {"C": [0.1, 0.3, 1.0], "max_iter": 3000, "tol": 1e-4, "class_weight": None},
+    "n_jobs": 1,
+}
+
+# Weights are written with this many significant digits: enough that the written model
+# scores as the fitted one (differences < 1e-6 in log-odds), few enough to stay readable.
+DIGITS = 8
+
+
+def _identity(x):
+    return x
+
+
+def labelled_terms(texts, ngram_max: int) -> list[list[str]]:
+    """Each labelled sentence's feature occurrences (:func:`rhetoric.scoring.term_lists`)."""
+    from .scoring import term_lists
+
+    return term_lists(list(texts), ngram_max=ngram_max)
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """``(threshold, F1)``: the cut on ``p`` (predict 1 when ``p >= threshold``) with the
+    highest F1 on ``(y, p)``; the midpoint between the two scores it separates, so that
+    it does not sit on a training score. (0.5, 0.0) when ``y`` has no positive.
+
+    >>> best_threshold(np.array([0, 1, 1, 0]), np.array([0.1, 0.8, 0.6, 0.7]))
+    (0.35, 0.8)
+    """
+    y = np.asarray(y)
+    p = np.asarray(p, dtype=float)
+    n_pos = int(y.sum())
+    if n_pos == 0:
+        return 0.5, 0.0
+    order = np.argsort(-p, kind="mergesort")
+    ps, ys = p[order], y[order]
+    tp = np.cumsum(ys)
+    k = np.arange(1, len(ys) + 1)
+    # only cut between distinct scores
+    last_of_tie = np.r_[ps[1:] != ps[:-1], True]
+    f1 = np.where(last_of_tie, 2 * tp / (k + n_pos), -1.0)
+    i = int(np.argmax(f1))
+    lower = ps[i + 1] if i + 1 < len(ps) else ps[i] - 1e-3
+    return float(round((ps[i] + lower) / 2, 6)), float(round(f1[i], 6))
+
+
+@dataclass
+class Fitted:
+    """A fitted scorer: per construct, the weights over ``vocabulary``, the intercept as
+    fitted, the chosen threshold, and the settings the inner folds chose."""
+
+    vocabulary: list[str]
+    coef: dict[str, np.ndarray]
+    intercept: dict[str, float]
+    threshold: dict[str, float]
+    settings: dict[str, dict]
+
+    def logits(self, terms: list[list[str]]) -> dict[str, np.ndarray]:
+        """Each construct's log-odds with the threshold folded in (0 = the decision
+        point), and the two-path lift applied as the scorer applies it."""
+        X = _matrix(terms, self.vocabulary)
+        out = {c: X @ self.coef[c] + self.intercept[c] - _logit(self.threshold[c]) for c in CONSTRUCTS}
+        out["conditionality"] = np.maximum(out["conditionality"], out["two_path"])
+        return out
+
+    def scores(self, terms: list[list[str]]) -> dict[str, np.ndarray]:
+        return {c: 1 / (1 + np.exp(-v)) for c, v in self.logits(terms).items()}
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _matrix(terms: list[list[str]], vocabulary: list[str]):
+    """Counts of each vocabulary feature per sentence (a CSR matrix)."""
+    from scipy import sparse
+
+    index = {f: i for i, f in enumerate(vocabulary)}
+    rows, cols = [], []
+    for r, names in enumerate(terms):
+        for name in names:
+            j = index.get(name)
+            if j is not None:
+                rows.append(r)
+                cols.append(j)
+    data = np.ones(len(rows))
+    X = sparse.csr_matrix((data, (rows, cols)), shape=(len(terms), len(vocabulary)))
+    X.sum_duplicates()
+    return X
+
+
+def _vocabulary(terms: list[list[str]], min_df: int) -> list[str]:
+    """Features found in at least ``min_df`` sentences, sorted (a stable order)."""
+    df: dict[str, int] = {}
+    for names in terms:
+        for name in set(names):
+            df[name] = df.get(name, 0) + 1
+    return sorted(f for f, n in df.items() if n >= min_df)
+
+
+def _fit_one(X, y: np.ndarray, C: float, model_cfg: dict):
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():  # a slice without a positive: a constant model
+        return np.zeros(X.shape[1]), (-20.0 if y.max() == 0 else 20.0)
+    lr = LogisticRegression(C=C, solver="lbfgs", max_iter=int(model_cfg["max_iter"]), tol=float(model_cfg["tol"]),
+                            class_weight=model_cfg.get("class_weight"))
+    lr.fit(X, y)
+    return lr.coef_[0].copy(), float(lr.intercept_[0])
+
+
+def _grid(cfg: dict) -> list[tuple[int, float]]:
+    min_dfs = cfg["features"]["min_df"]
+    Cs = cfg["model"]["C"]
+    min_dfs = [min_dfs] if isinstance(min_dfs, (int, float)) else list(min_dfs)
+    Cs = [Cs] if isinstance(Cs, (int, float)) else list(Cs)
+    return [(int(m), float(c)) for m in min_dfs for c in Cs]
+
+
+def _inner_oof(terms, Y, folds, cfg) -> dict[tuple[int, float], dict[str, np.ndarray]]:
+    """Out-of-fold probabilities over ``folds`` for every setting of the grid."""
+    grid = _grid(cfg)
+    out = {g: {c: np.zeros(len(terms)) for c in CONSTRUCTS} for g in grid}
+    for f in np.unique(folds):
+        test = folds == f
+        train = ~test
+        train_terms = [t for t, k in zip(terms, train) if k]
+        test_terms = [t for t, k in zip(terms, test) if k]
+        for min_df in sorted({m for m, _ in grid}):
+            vocab = _vocabulary(train_terms, min_df)
+            Xtr, Xte = _matrix(train_terms, vocab), _matrix(test_terms, vocab)
+            for m, C in grid:
+                if m != min_df:
+                    continue
+                for c in CONSTRUCTS:
+                    coef, b = _fit_one(Xtr, Y[c][train], C, cfg["model"])
+                    out[(m, C)][c][test] = 1 / (1 + np.exp(-(Xte @ coef + b)))
+    return out
+
+
+def select_and_fit(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.ndarray, cfg: dict) -> Fitted:
+    """Choose each construct's settings and threshold by cross-validation over the
+    distinct ``folds`` given (best F1 at the best threshold of the out-of-fold scores),
+    then fit each construct on all the sentences given."""
+    folds = np.asarray(folds)
+    if len(np.unique(folds)) < 2:
+        raise ValueError("select_and_fit needs sentences from at least two folds to choose settings")
+    oof = _inner_oof(terms, Y, folds, cfg)
+    settings: dict[str, dict] = {}
+    for c in CONSTRUCTS:
+        best = None
+        for (m, C), probs in oof.items():  # grid order: the first of equal F1 wins
+            thr, f1 = best_threshold(Y[c], probs[c])
+            if best is None or f1 > best[0] + 1e-12:
+                best = (f1, m, C, thr)
+        f1, m, C, thr = best
+        settings[c] = {"min_df": m, "C": C, "threshold": thr, "inner_f1": f1}
+    # one vocabulary per min_df chosen; the written model has one: the union, where
+    # a construct fitted on a smaller vocabulary has weight 0 on the rest
+    vocabularies = {m: _vocabulary(terms, m) for m in {s["min_df"] for s in settings.values()}}
+    union = sorted(set().union(*vocabularies.values()))
+    where = {f: i for i, f in enumerate(union)}
+    coef, intercept, threshold = {}, {}, {}
+    for c in CONSTRUCTS:
+        vocab = vocabularies[settings[c]["min_df"]]
+        w, b = _fit_one(_matrix(terms, vocab), Y[c], settings[c]["C"], cfg["model"])
+        full = np.zeros(len(union))
+        full[[where[f] for f in vocab]] = w
+        coef[c], intercept[c], threshold[c] = full, b, settings[c]["threshold"]
+    return Fitted(union, coef, intercept, threshold, settings)
+
+
+def _outer_fold(args):
+    terms, Y, folds, fold, cfg = args
+    train = folds != fold
+    fitted = select_and_fit([t for t, k in zip(terms, train) if k], {c: y[train] for c, y in Y.items()},
+                            folds[train], cfg)
+    test_terms = [t for t, k in zip(terms, ~train) if k]
+    return fold, fitted.scores(test_terms), fitted.settings
+
+
+def cross_validate(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.ndarray, cfg: dict,
+                   *, train_mask: np.ndarray | None = None, progress=None) -> tuple[dict[str, np.ndarray], dict]:
+    """Out-of-fold scores (as the shipped scorer gives them: threshold folded in, so
+    >= 0.5 means label 1) for every sentence, each from a model that chose its settings
+    on, and was fitted to, the other folds only. ``train_mask`` keeps only those
+    sentences for fitting (the learning curve); every sentence is still scored.
+    Returns ``(scores, settings by fold)``."""
+    from joblib import Parallel, delayed
+
+    folds = np.asarray(folds)
+    keep = np.ones(len(terms), bool) if train_mask is None else np.asarray(train_mask, bool)
+    tasks = []
+    for fold in np.unique(folds):
+        # the held-out fold is scored whole; only the training side is subsampled
+        use = keep | (folds == fold)
+        idx = np.flatnonzero(use)
+        tasks.append(([terms[i] for i in idx], {c: y[idx] for c, y in Y.items()}, folds[idx], fold, cfg))
+    n_jobs = int(cfg.get("n_jobs", 1) or 1)
+    if n_jobs == 1:
+        results = []
+        for task in tasks:
+            results.append(_outer_fold(task))
+            if progress:
+                progress(f"fold {task[3]} done")
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(_outer_fold)(t) for t in tasks)
+    scores = {c: np.full(len(terms), np.nan) for c in CONSTRUCTS}
+    settings = {}
+    for fold, fold_scores, fold_settings in results:
+        test = folds == fold
+        for c in CONSTRUCTS:
+            scores[c][test] = fold_scores[c]
+        settings[int(fold)] = fold_settings
+    return scores, settings
+
+
+# -- writing the model ------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.{DIGITS}g}"
+
+
+def write_model(fitted: Fitted, folder: str | Path, *, ngram_max: int, card: dict) -> Path:
+    """Write ``model.json``, ``weights.tsv`` and ``card.json`` into ``folder``, each whole
+    or not at all; features whose weights are all 0 are left out."""
+    from ._atomic import atomic_path
+
+    def write_text_atomic(path: Path, text: str) -> None:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["\t".join(["feature", *CONSTRUCTS])]
+    for i, name in enumerate(fitted.vocabulary):
+        values = [fitted.coef[c][i] for c in CONSTRUCTS]
+        if any(float(_fmt(v)) != 0.0 for v in values):
+            lines.append("\t".join([name, *(_fmt(v) for v in values)]))
+    meta = {
+        "format": FORMAT,
+        "constructs": list(CONSTRUCTS),
+        "weights_file": WEIGHTS_FILE,
+        "features": {"ngram_max": ngram_max},
+        "intercepts": {c: float(_fmt(fitted.intercept[c] - _logit(fitted.threshold[c]))) for c in CONSTRUCTS},
+        "fitted_intercepts": {c: float(_fmt(fitted.intercept[c])) for c in CONSTRUCTS},
+        "thresholds": {c: fitted.threshold[c] for c in CONSTRUCTS},
+        "settings": fitted.settings,
+        "about": "rhetoric's trained scorer: score = sigmoid(intercept + sum of weights of the sentence's "
+                 "features); intercept = fitted intercept - logit(threshold), so >= 0.5 means label 1. "
+                 "See rhetoric/trained.py; rebuilt by `rhetoric train`.",
+    }
+    write_text_atomic(folder / WEIGHTS_FILE, "\n".join(lines) + "\n")
+    write_text_atomic(folder / MODEL_FILE, json.dumps(meta, indent=2, sort_keys=False) + "\n")
+    write_text_atomic(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
+    return folder
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def card_date(cfg: dict) -> str:
+    """The card's date: the config's ``date``, else ``SOURCE_DATE_EPOCH`` (the
+    reproducible-builds convention), else today (UTC)."""
+    if cfg.get("date"):
+        return str(cfg["date"])
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch else _dt.datetime.now(_dt.timezone.utc)
+    return now.strftime("%Y-%m-%d")
+
+
+def train(cfg: dict | None = None, *, progress=print) -> Path:
+    """Fit the scorer to the labels and write it (see the module docstring).
+
+    ``cfg`` keys (:data:`DEFAULTS` for the rest): ``annotations`` (a train.jsonl; default
+    the data root's), ``output`` (default: the shipped model folder), ``limit`` (the
+    first N labelled sentences, for trials), ``seed``, ``features``, ``model``,
+    ``n_jobs``, ``cross_validate`` (also compute the card's out-of-fold figures;
+    default true), ``n_boot`` (bootstrap resamples for the card's intervals).
+    """
+    from . import __version__
+    from .trained import MODEL_DIR
+    from .validation import labelled_frame, summarise
+
+    cfg = _merged(cfg or {})
+    frame, path = labelled_frame(cfg.get("annotations"), cfg.get("limit"))
+    ngram_max = int(cfg["features"]["ngram_max"])
+    progress(f"train: {len(frame)} labelled sentences from {path}; extracting features")
+    terms = labelled_terms(frame["text"], ngram_max)
+    Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
+    folds = frame["fold"].to_numpy()
+    card = {
+        "model": "rhetoric trained scorer (one L2 logistic regression per construct)",
+        "date": card_date(cfg),
+        "package_version": __version__,
+        "training_data": {
+            "file": Path(path).name,
+            "sha256": sha256_file(path),
+            "sentences": int(len(frame)),
+            "limit": cfg.get("limit"),
+            "by_corpus": {k: int(v) for k, v in frame["corpus"].value_counts().sort_index().items()},
+            "positives": {c: int(frame[c].sum()) for c in CONSTRUCTS},
+        },
+        "config": {k: cfg[k] for k in ("seed", "features", "model")},
+    }
+    if cfg.get("cross_validate", True):
+        progress("train: document-grouped cross-validation over `fold` (settings and thresholds chosen in inner folds)")
+        oof, fold_settings = cross_validate(terms, Y, folds, cfg, progress=progress)
+        card["cross_validation"] = {
+            "method": "5-fold document-grouped CV over the annotations' `fold`; C, min_df and each threshold "
+                      "chosen by inner CV on the training folds; 95% intervals from a document-clustered bootstrap",
+            "figures": summarise(frame, oof, seed=int(cfg["seed"]), n_boot=int(cfg.get("n_boot", 1000))),
+            "settings_by_fold": {str(k): v for k, v in fold_settings.items()},
+        }
+    progress("train: choosing settings on all folds and fitting the final model")
+    fitted = select_and_fit(terms, Y, folds, cfg)
+    card["thresholds"] = {c: fitted.threshold[c] for c in CONSTRUCTS}
+    card["settings"] = fitted.settings
+    out = Path(cfg["output"]) if cfg.get("output") else MODEL_DIR
+    write_model(fitted, out, ngram_max=ngram_max, card=card)
+    progress(f"train: wrote {out / MODEL_FILE}, {out / WEIGHTS_FILE} ({len(fitted.vocabulary)} features) and {out / CARD_FILE}")
+    return out
+
+
+def compose_config(overrides: list[str] | None = None) -> dict:
+    """``rhetoric/conf/train.yaml`` with Hydra ``key=value`` overrides, as a plain dict."""
+    from hydra import compose, initialize_config_module
+    from omegaconf import OmegaConf
+
+    with initialize_config_module(config_module="rhetoric.conf", version_base=None):
+        cfg = compose(config_name="train", overrides=list(overrides or []))
+    return OmegaConf.to_container(cfg, resolve=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``rhetoric train [key=value ...]`` (Hydra overrides of ``rhetoric/conf/train.yaml``)."""
+    import sys
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        print((Path(__file__).parent / "conf" / "train.yaml").read_text())
+        return 0
+    train(compose_config(argv), progress=lambda m: print(m, file=sys.stderr, flush=True))
+    return 0
+
+
+def _merged(cfg: dict) -> dict:
+    out = json.loads(json.dumps(DEFAULTS))
+    for k, v in cfg.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k].update(v)
+        else:
+            out[k] = v
+    return out

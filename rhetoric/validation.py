@@ -1,0 +1,250 @@
+"""Validity figures: precision, recall, F1 and AUROC with document-clustered bootstrap
+intervals, by corpus and actor, a calibration table and a learning curve.
+
+The figures are computed from **out-of-fold** scores (:func:`rhetoric.training.cross_validate`:
+each sentence scored by a model that never saw its document, with settings and
+thresholds chosen in inner folds), or, for the rules engine, from its fixed scores; the
+first release of the labels (1,088 sentences, strata ``random``, ``threat``, ``cond``,
+``two``, ``threat2``, ``cond2``, ``two2``, ``alt2``) is what the rules were written from,
+so the rules' figures are also given without it (``held_out_for_rules``).
+
+Intervals resample **documents** (with replacement), not sentences: sentences of one
+document are not independent draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .constructs import CONSTRUCTS
+
+__all__ = [
+    "FIRST_RELEASE_STRATA",
+    "LEARNING_CURVE_FRACTIONS",
+    "actor_group",
+    "bootstrap_metrics",
+    "calibration_table",
+    "labelled_frame",
+    "learning_curve",
+    "rules_scores",
+    "summarise",
+]
+
+#: The strata of the first release of the labels: the sentences the rules were read from.
+FIRST_RELEASE_STRATA = ("random", "threat", "cond", "two", "threat2", "cond2", "two2", "alt2")
+#: Shares of the training documents for the learning curve.
+LEARNING_CURVE_FRACTIONS = (0.1, 0.2, 0.5, 1.0)
+#: Score bins of the calibration table.
+CALIBRATION_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def labelled_frame(path: str | Path | None = None, limit: int | None = None) -> tuple[pd.DataFrame, Path]:
+    """The labelled sentences (default: the data root's, checked against the manifest)
+    and the file they came from; ``limit`` keeps the first N (a slice for trials).
+
+    A file of your own needs ``text`` and the four labels on every line; ``doc_id``
+    (default: each sentence its own document), ``fold`` (needed to cross-validate the
+    trained scorer), ``corpus``, ``actor`` and ``id`` are used where present.
+    """
+    from .data.corpora import ANNOTATIONS_FILE, data_file, load_annotations
+
+    if path is None:
+        frame = load_annotations()
+        path = data_file(ANNOTATIONS_FILE)
+    else:
+        frame = _own_labels(Path(path))
+    if limit is not None:
+        frame = frame.head(int(limit)).reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(f"{path}: no labelled sentences")
+    return frame, Path(path)
+
+
+def _own_labels(path: Path) -> pd.DataFrame:
+    from .data.corpora import DataFileMissing, DataFormatError, iter_jsonl
+
+    if not path.is_file():
+        raise DataFileMissing(f"no annotation file at {path}")
+    rows = []
+    for i, record in enumerate(iter_jsonl(path)):
+        missing = [k for k in ("text", *CONSTRUCTS) if k not in record]
+        if missing:
+            raise DataFormatError(f"{path}: record {i + 1} lacks {missing}")
+        bad = [k for k in CONSTRUCTS if record[k] not in (0, 1, True, False)]
+        if bad or not isinstance(record["text"], str):
+            raise DataFormatError(f"{path}: record {i + 1}: labels must be 0 or 1 and text a string")
+        record.setdefault("id", str(i))
+        record.setdefault("doc_id", f"row-{i}")
+        record.setdefault("corpus", "unknown")
+        record.setdefault("actor", "unknown")
+        record.setdefault("stratum", "unknown")
+        rows.append(record)
+    frame = pd.DataFrame.from_records(rows)
+    for c in CONSTRUCTS:
+        frame[c] = frame[c].astype("int64")
+    return frame
+
+
+def require_folds(frame: pd.DataFrame, path) -> None:
+    """The trained scorer is judged by document-grouped CV over ``fold``: say so when a
+    file lacks it."""
+    if "fold" not in frame.columns or frame["fold"].isna().any():
+        raise ValueError(f"{path}: every sentence needs a `fold` (a document's CV fold, e.g. a hash of its "
+                         "doc_id mod 5) to cross-validate the trained scorer; or evaluate the rules alone "
+                         "(--engine rules)")
+    if frame["fold"].nunique() < 3:
+        raise ValueError(f"{path}: `fold` takes {frame['fold'].nunique()} value(s); grouped CV with inner "
+                         "folds needs at least 3")
+
+
+def actor_group(frame: pd.DataFrame) -> pd.Series:
+    """US, RU or UA for crisis sentences; "UN" for UN General Debate sentences."""
+    return frame["actor"].where(frame["corpus"] == "crisis", "UN")
+
+
+def rules_scores(texts) -> dict[str, np.ndarray]:
+    """The rules engine's score of each text, scored as one sentence."""
+    from .scoring import CONSTRUCTS as names, feature_rows
+
+    rows = feature_rows(list(texts), split=False, engine="rules")
+    return {c: np.array([r[i] for r in rows]) for i, c in enumerate(names)}
+
+
+# -- metrics with intervals -------------------------------------------------------------
+
+
+def _weighted_auroc(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """AUROC (ties half) for each row of weights ``w`` (boots x n): a weighted
+    Mann-Whitney statistic, one sort for all rows."""
+    order = np.argsort(s, kind="mergesort")
+    s, y, w = s[order], y[order], w[:, order]
+    pos_w = w * y
+    neg_w = w * (1 - y)
+    # ties: group equal scores
+    starts = np.r_[True, s[1:] != s[:-1]]
+    group = np.cumsum(starts) - 1
+    n_groups = group[-1] + 1 if len(group) else 0
+    neg_by_group = np.zeros((w.shape[0], n_groups))
+    pos_by_group = np.zeros((w.shape[0], n_groups))
+    np.add.at(neg_by_group.T, group, neg_w.T)
+    np.add.at(pos_by_group.T, group, pos_w.T)
+    neg_below = np.cumsum(neg_by_group, axis=1) - neg_by_group
+    num = (pos_by_group * (neg_below + neg_by_group / 2)).sum(axis=1)
+    den = pos_w.sum(axis=1) * neg_w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _prf(y: np.ndarray, pred: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
+    tp = w @ (y * pred)
+    fp = w @ ((1 - y) * pred)
+    fn = w @ (y * (1 - pred))
+    neg = w @ (1 - y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), np.nan)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+        fpr = np.where(neg > 0, fp / neg, np.nan)
+    return {"precision": precision, "recall": recall, "f1": f1, "fpr": fpr}
+
+
+def bootstrap_metrics(y, score, groups, *, threshold: float = 0.5, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Precision, recall, F1, false-positive rate (at ``score >= threshold``) and AUROC,
+    each with a 95% interval from ``n_boot`` resamples of the ``groups`` (documents).
+
+    >>> m = bootstrap_metrics([1, 0, 1, 0], [0.9, 0.2, 0.4, 0.6], ["a", "a", "b", "b"], n_boot=50)
+    >>> m["n"], m["positives"], round(m["f1"], 3), m["auroc"]
+    (4, 2, 0.5, 0.75)
+    """
+    y = np.asarray(y, dtype=float)
+    s = np.asarray(score, dtype=float)
+    pred = (s >= threshold).astype(float)
+    codes, _ = pd.factorize(pd.Series(list(groups)))
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    ones = np.ones((1, len(y)))
+    point = {k: float(v[0]) for k, v in _prf(y, pred, ones).items()}
+    point["auroc"] = float(_weighted_auroc(y, s, ones)[0])
+    out = {"n": int(len(y)), "positives": int(y.sum()), "predicted": int(pred.sum()),
+           "tp": int((y * pred).sum()), "fp": int(((1 - y) * pred).sum()), "fn": int((y * (1 - pred)).sum())}
+    out.update(point)
+    rng = np.random.default_rng(seed)
+    draws = {k: [] for k in ("precision", "recall", "f1", "fpr", "auroc")}
+    for start in range(0, n_boot, 100):
+        b = min(100, n_boot - start)
+        counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=b) if n_groups else np.zeros((b, 0))
+        w = counts[:, codes].astype(float)
+        for k, v in _prf(y, pred, w).items():
+            draws[k].append(v)
+        draws["auroc"].append(_weighted_auroc(y, s, w))
+    for k, parts in draws.items():
+        v = np.concatenate(parts) if parts else np.array([])
+        v = v[~np.isnan(v)]
+        out[f"{k}_ci"] = [float(np.quantile(v, 0.025)), float(np.quantile(v, 0.975))] if len(v) else [None, None]
+    return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in out.items()}
+
+
+def calibration_table(y, score, bins=CALIBRATION_BINS) -> list[dict]:
+    """Sentences per score bin, their mean score and the share labelled 1."""
+    y = np.asarray(y, dtype=float)
+    s = np.asarray(score, dtype=float)
+    edges = np.asarray(bins)
+    which = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, len(edges) - 2)
+    rows = []
+    for i in range(len(edges) - 1):
+        m = which == i
+        rows.append({"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "n": int(m.sum()),
+                     "mean_score": float(s[m].mean()) if m.any() else None,
+                     "observed": float(y[m].mean()) if m.any() else None})
+    return rows
+
+
+def summarise(frame: pd.DataFrame, scores: dict[str, np.ndarray], *, seed: int = 0, n_boot: int = 1000,
+              threshold: float = 0.5) -> dict:
+    """Per construct: all sentences, by corpus, by actor (US, RU, UA, UN), and the
+    calibration table; intervals resample documents."""
+    groups = frame["doc_id"].to_numpy()
+    corpus = frame["corpus"].to_numpy()
+    actor = actor_group(frame).to_numpy()
+    out = {}
+    for c in CONSTRUCTS:
+        y, s = frame[c].to_numpy(), np.asarray(scores[c])
+        entry = {"all": bootstrap_metrics(y, s, groups, threshold=threshold, n_boot=n_boot, seed=seed)}
+        entry["by_corpus"] = {k: bootstrap_metrics(y[corpus == k], s[corpus == k], groups[corpus == k],
+                                                   threshold=threshold, n_boot=n_boot, seed=seed)
+                              for k in sorted(set(corpus))}
+        entry["by_actor"] = {k: bootstrap_metrics(y[actor == k], s[actor == k], groups[actor == k],
+                                                  threshold=threshold, n_boot=n_boot, seed=seed)
+                             for k in ("US", "RU", "UA", "UN") if (actor == k).any()}
+        entry["calibration"] = calibration_table(y, s)
+        out[c] = entry
+    return out
+
+
+def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CURVE_FRACTIONS, *,
+                   progress=None) -> list[dict]:
+    """Out-of-fold F1 when the models are fitted to a share of the training documents
+    (drawn with ``cfg['seed']``; the same documents at every outer fold), each with its
+    settings and thresholds chosen in inner folds. The held-out fold is always whole."""
+    from .training import cross_validate
+
+    rng = np.random.default_rng(int(cfg["seed"]))
+    docs = np.array(sorted(frame["doc_id"].unique()))
+    order = rng.permutation(len(docs))
+    Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
+    folds = frame["fold"].to_numpy()
+    rows = []
+    for fraction in fractions:
+        kept = set(docs[order[: max(1, int(round(fraction * len(docs))))]])
+        mask = frame["doc_id"].isin(kept).to_numpy()
+        if progress:
+            progress(f"learning curve: {fraction:.0%} of the documents ({int(mask.sum())} sentences)")
+        scores, _ = cross_validate(terms, Y, folds, cfg, train_mask=mask)
+        row = {"fraction": fraction, "sentences": int(mask.sum())}
+        for c in CONSTRUCTS:
+            m = bootstrap_metrics(Y[c], scores[c], frame["doc_id"], n_boot=200, seed=int(cfg["seed"]))
+            row[c] = {"f1": m["f1"], "f1_ci": m["f1_ci"], "auroc": m["auroc"]}
+        rows.append(row)
+    return rows
