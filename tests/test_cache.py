@@ -257,3 +257,15 @@ def test_old_pickle_entries_are_counted_and_removed(scored, monkeypatch):
     assert sum(v["entries"] for v in cache.cache_info()["versions"].values()) == 3
     assert cache.prune_cache() == 2
     assert not stale.exists() and not older.exists() and current.exists()
+
+
+def test_no_module_of_the_package_loads_a_pickle():
+    """Caches live in user-writable folders: nothing the package reads back may be a
+    pickle (score_corpus may *write* .pkl outputs for the user; it never loads one)."""
+    import re
+
+    pkg = cache._package_dir()
+    loads = re.compile(r"read_pickle\(|pickle\.loads?\(|Unpickler\(|allow_pickle\s*=\s*True|joblib\.load\(")
+    found = [f"{p.relative_to(pkg)}:{i}" for p in sorted(pkg.rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if loads.search(line)]
+    assert found == []

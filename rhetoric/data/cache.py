@@ -97,8 +97,8 @@ def extractor_files() -> list[tuple[str, Path]]:
 def extractor_version() -> str:
     """A hex digest that changes whenever anything that decides a score changes.
 
-    Computed afresh at each call (a few milliseconds), because the lexicons, the model
-    or the code may be edited while a session runs.
+    Computed afresh at each call (about 15 ms with a 3 MB trained model), because the
+    lexicons, the model or the code may be edited while a session runs.
     """
     import rhetoric
 
