@@ -48,6 +48,7 @@ __all__ = [
     "CUE_CAP",
     "MODEL_DIR",
     "TrainedModel",
+    "card_mismatch",
     "load_model",
     "model_dir",
     "sentence_terms",
@@ -238,3 +239,24 @@ def load_model(path: str | Path | None = None) -> TrainedModel:
     stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file()) \
         if folder.is_dir() else ()
     return _load(str(folder), stamp)
+
+
+def card_mismatch(labels: str | Path, folder: str | Path | None = None) -> str | None:
+    """None when the model in ``folder`` (default :func:`model_dir`) was fitted to the
+    label file ``labels`` (same SHA-256, recorded in its card); otherwise a message that
+    says what differs and how to rebuild the model."""
+    folder = Path(folder) if folder is not None else model_dir()
+    card_path = folder / CARD_FILE
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        recorded = card["training_data"]["sha256"]
+    except (OSError, ValueError, KeyError) as exc:
+        return f"{card_path}: no training-data checksum to compare ({type(exc).__name__}: {exc})"
+    found = _sha256(Path(labels))
+    if found == recorded:
+        return None
+    data = card["training_data"]
+    return (f"the trained model in {folder} was fitted to {data.get('file')} with sha256 {recorded} "
+            f"({data.get('sentences')} sentences, card dated {card.get('date')}), but {labels} has sha256 "
+            f"{found}: the labels changed. Rebuild the model with `rhetoric train` (and commit it), "
+            "or point RHETORIC_MODEL at a model fitted to these labels.")

@@ -91,8 +91,10 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     last_of_tie = np.r_[ps[1:] != ps[:-1], True]
     f1 = np.where(last_of_tie, 2 * tp / (k + n_pos), -1.0)
     i = int(np.argmax(f1))
-    lower = ps[i + 1] if i + 1 < len(ps) else ps[i] - 1e-3
-    return float(round((ps[i] + lower) / 2, 6)), float(round(f1[i], 6))
+    lower = ps[i + 1] if i + 1 < len(ps) else 0.0
+    # kept inside (0, 1): the threshold is folded into the intercept as its log-odds
+    threshold = min(max((ps[i] + lower) / 2, 1e-6), 1 - 1e-6)
+    return float(round(threshold, 6)), float(round(f1[i], 6))
 
 
 @dataclass
