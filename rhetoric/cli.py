@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr (needs tqdm; default: when stderr is a "
                    "terminal and OUTPUT is a file)")
+    _engine_argument(p)
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser(
@@ -134,11 +135,13 @@ def _cmd_score(args) -> int:
             # Typed at a terminal, each line is answered at once; otherwise in chunks.
             interactive = args.input == "-" and sys.stdin.isatty()
             for chunk in _chunks(records, 1 if interactive else CHUNK_TEXTS):
-                writer.write_rows([r.id for r in chunk], feature_rows([r.text for r in chunk], split=split))
+                rows = _scored(feature_rows, [r.text for r in chunk], split=split, engine=args.engine)
+                writer.write_rows([r.id for r in chunk], rows)
                 if chunk.error is not None:
                     raise chunk.error
         else:
-            for rid, row in _score_in_parallel(records, split, jobs):
+            _scored(feature_rows, ["x"], engine=args.engine)  # a model that cannot be read fails here, once
+            for rid, row in _score_in_parallel(records, split, jobs, args.engine):
                 writer.write_row(rid, row)
 
     if to_stdout:
@@ -195,7 +198,7 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _score_in_parallel(records, split: bool, jobs: int):
+def _score_in_parallel(records, split: bool, jobs: int, engine: str | None = None):
     """Yield ``(id, features)`` in input order, scoring batches on ``jobs`` processes.
 
     At most ``2 * jobs`` batches are in flight (:func:`rhetoric._pool.imap_ordered`, as
@@ -214,11 +217,11 @@ def _score_in_parallel(records, split: bool, jobs: int):
             yield batch
 
     # Compile the lexicons once, before the workers are forked (they inherit them).
-    featurise_chunk(["If they attack, we will respond with force; we will defend every inch."])
+    featurise_chunk(["If they attack, we will respond with force; we will defend every inch."], True, engine)
     with ProcessPoolExecutor(jobs, initializer=_worker_signals) as pool:
 
         def submit(batch):
-            return pool.submit(featurise_chunk, [r.text for r in batch], split)
+            return pool.submit(featurise_chunk, [r.text for r in batch], split, engine)
 
         for batch, rows in imap_ordered(submit, batches(), 2 * jobs):
             yield from zip([r.id for r in batch], rows)

@@ -12,11 +12,12 @@ from functools import lru_cache
 __all__ = ["featurise_chunk", "worker_extractor_version"]
 
 
-def featurise_chunk(texts: list[str], split: bool = True) -> list[tuple]:
-    """Feature rows for ``texts``, one tuple per text, in input order."""
+def featurise_chunk(texts: list[str], split: bool = True, engine: str | None = None) -> list[tuple]:
+    """Feature rows for ``texts``, one tuple per text, in input order, scored by
+    ``engine`` ("trained", the default, or "rules")."""
     from rhetoric.scoring import feature_rows
 
-    return feature_rows(list(texts), split=split)
+    return feature_rows(list(texts), split=split, engine=engine)
 
 
 @lru_cache(maxsize=1)
