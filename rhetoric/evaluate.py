@@ -34,7 +34,7 @@ def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rule
     """All the figures, as a JSON-ready dict (see the module docstring)."""
     import numpy as np
 
-    from .training import _merged, cross_validate, labelled_terms
+    from .training import _merged, cross_validate, labelled_terms, term_options
     from .validation import FIRST_RELEASE_STRATA, labelled_frame, learning_curve, require_folds, rules_scores, summarise
 
     cfg = _merged(cfg or {})
@@ -55,7 +55,7 @@ def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rule
         require_folds(frame, path)
         if progress:
             progress("evaluate: features of the labelled sentences")
-        terms = labelled_terms(frame["text"], int(cfg["features"]["ngram_max"]))
+        terms = labelled_terms(frame["text"], term_options(cfg))
         Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
         if progress:
             progress("evaluate: trained scorer, document-grouped CV over `fold` (inner folds choose settings and thresholds)")
@@ -145,14 +145,21 @@ def main(argv: list[str] | None = None, prog: str = "python -m rhetoric.evaluate
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--n-jobs", type=int, default=1, help="outer folds in parallel (default 1)")
     parser.add_argument("--no-learning-curve", action="store_true", help="skip the learning curve (4x faster)")
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                        help="settings of the trained scorer, as for `rhetoric train` (e.g. features.pairs=true)")
     parser.add_argument("--output", help="write every figure (and the out-of-fold scores) as JSON here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     parser.add_argument("--errors", choices=CONSTRUCTS,
                         help="also list the out-of-fold false positives and negatives of CONSTRUCT")
     args = parser.parse_args(argv)
     engines = ("trained", "rules") if args.engine == "both" else (args.engine,)
+    cfg = {"n_jobs": args.n_jobs}
+    if args.overrides:
+        from .training import compose_config
+
+        cfg = {**compose_config(args.overrides), **cfg}
     result = evaluate(args.annotations, engines=engines, limit=args.limit, n_boot=args.n_boot,
-                      learning=not args.no_learning_curve, cfg={"n_jobs": args.n_jobs},
+                      learning=not args.no_learning_curve, cfg=cfg,
                       progress=lambda m: print(m, file=sys.stderr, flush=True))
     if args.output:
         from ._atomic import atomic_path

@@ -211,7 +211,7 @@ def _terms(sentence: str, low: str, found: dict | None, offset: int, model, rule
         rules_evidence = [Evidence(e.construct, e.rule, e.weight, None if e.start is None else e.start - offset,
                                    None if e.end is None else e.end - offset, e.text, e.reason) for e in rules_evidence]
     return _trained.sentence_terms(sentence, low, found, rules_evidence, question, ngram_max=model.ngram_max,
-                                   cue_lexicons=_cue_lexicons, target_lexicon=_lexicon_cache[3])
+                                   pairs=model.pairs, cue_lexicons=_cue_lexicons, target_lexicon=_lexicon_cache[3])
 
 
 def _trained_logits(model, names) -> dict[str, float]:
@@ -441,7 +441,7 @@ def _fast_sentence_row(sentence: str, low: str, found: dict | None, offset: int,
     return (*map(scores.__getitem__, CONSTRUCTS), *_counts(found, question))
 
 
-def term_lists(texts, *, ngram_max: int = 2) -> list[list[str]]:
+def term_lists(texts, *, ngram_max: int = 2, pairs: bool = False) -> list[list[str]]:
     """The trained model's feature occurrences of each text, scored as one sentence
     (``split=False``, as the annotations are): what :mod:`rhetoric.training` fits on.
     The same function names the terms at scoring time, so training and scoring agree.
@@ -465,6 +465,7 @@ def term_lists(texts, *, ngram_max: int = 2) -> list[list[str]]:
 
     engine = _Engine()
     engine.ngram_max = ngram_max
+    engine.pairs = pairs
     for sent, low, f in zip(sentences, lows, found):
         evidence, _, question = _evidence(sent, low, f, 0)
         out.append(_trained.term_names(_terms(sent, low, f, 0, engine, evidence, question)))

@@ -11,7 +11,10 @@ A sentence's features are *terms*, each a named feature found at a place in the 
 ``target:{group}``
     a named actor of the gazetteer, once per match, at most :data:`CUE_CAP` times;
 ``w:{word}`` and ``w:{word} {word}``
-    a word or a pair of adjacent words (lower-cased; once per sentence).
+    a word or a pair of adjacent words (lower-cased; once per sentence);
+``pair:{a}&{b}`` (when the model asks for them)
+    two of the rule, target or question terms above in one sentence: a linear model
+    cannot otherwise see that a condition marker *and* a consequent are both there.
 
 A construct's score is ``sigmoid(intercept + sum of the weights of the sentence's terms)``
 and every term with a weight becomes an :class:`~rhetoric.constructs._base.Evidence`
@@ -85,7 +88,8 @@ def tokens(low: str) -> list[tuple[str, int, int]]:
 
 
 def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: list[Evidence],
-                   question: bool, *, ngram_max: int = 2, cue_lexicons=(), target_lexicon=None) -> list[Term]:
+                   question: bool, *, ngram_max: int = 2, pairs: bool = False, cue_lexicons=(),
+                   target_lexicon=None) -> list[Term]:
     """Every term of one sentence (see the module docstring), in a fixed order: rules,
     cues, targets, words. ``found`` is the sentence's lexicon matches by lexicon id
     (``match_many``), ``rules_evidence`` the rules engine's evidence (offsets relative
@@ -111,6 +115,8 @@ def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: 
                     out.append((f"target:{group}", m.start, m.end, sentence[m.start:m.end], "a named actor"))
     if question:
         out.append(("cue:question", None, None, "", "the sentence is a question or a journalist's turn"))
+    if pairs:
+        out += _pairs(sentence, out)
     words = tokens(low)
     for n in range(1, ngram_max + 1):
         for i in range(len(words) - n + 1):
@@ -120,6 +126,30 @@ def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: 
                 seen.add(name)
                 start, end = gram[0][1], gram[-1][2]
                 out.append((name, start, end, sentence[start:end], "words"))
+    return out
+
+
+# The terms that pair (rules, targets, the question flag); cue counts and words do not.
+_PAIRED = ("rule:", "target:", "cue:question")
+
+
+def _pairs(sentence: str, terms: list[Term]) -> list[Term]:
+    """``pair:{a}&{b}`` for every two distinct paired terms (first occurrences), with
+    the span from the first one's start to the last one's end."""
+    first: dict[str, Term] = {}
+    for t in terms:
+        if t[0].startswith(_PAIRED) and t[0] not in first:
+            first[t[0]] = t
+    names = sorted(first)
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ta, tb = first[a], first[b]
+            starts = [x for x in (ta[1], tb[1]) if x is not None]
+            ends = [x for x in (ta[2], tb[2]) if x is not None]
+            s = min(starts) if starts else None
+            e = max(ends) if ends else None
+            out.append((f"pair:{a}&{b}", s, e, sentence[s:e] if s is not None else "", "two terms together"))
     return out
 
 
@@ -149,6 +179,7 @@ class TrainedModel:
     thresholds: dict[str, float]
     weights: dict[str, tuple[float, ...]]
     ngram_max: int
+    pairs: bool = False
     path: Path | None = None
     card: dict | None = None
 
@@ -229,7 +260,8 @@ def _load(path: str, stamp: tuple) -> TrainedModel:
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else None
     return TrainedModel(constructs, {c: float(meta["intercepts"][c]) for c in constructs},
                         {c: float(meta["thresholds"][c]) for c in constructs}, weights,
-                        int(meta["features"]["ngram_max"]), folder, card)
+                        int(meta["features"]["ngram_max"]), bool(meta["features"].get("pairs", False)),
+                        folder, card)
 
 
 def load_model(path: str | Path | None = None) -> TrainedModel:

@@ -49,7 +49,7 @@ __all__ = [
 #: holds the same, for Hydra overrides).
 DEFAULTS = {
     "seed": 12345,
-    "features": {"ngram_max": 2, "min_df": [2]},
+    "features": {"ngram_max": 2, "pairs": False, "min_df": [2]},
     "model": {"C": [0.1, 0.3, 1.0], "max_iter": 3000, "tol": 1e-4, "class_weight": None},
     "n_jobs": 1,
 }
@@ -63,11 +63,17 @@ def _identity(x):
     return x
 
 
-def labelled_terms(texts, ngram_max: int) -> list[list[str]]:
+def term_options(cfg: dict) -> dict:
+    """The options of :func:`rhetoric.trained.sentence_terms` a config's ``features`` set."""
+    f = cfg["features"]
+    return {"ngram_max": int(f["ngram_max"]), "pairs": bool(f.get("pairs", False))}
+
+
+def labelled_terms(texts, options: dict) -> list[list[str]]:
     """Each labelled sentence's feature occurrences (:func:`rhetoric.scoring.term_lists`)."""
     from .scoring import term_lists
 
-    return term_lists(list(texts), ngram_max=ngram_max)
+    return term_lists(list(texts), **options)
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -275,7 +281,7 @@ def _fmt(x: float) -> str:
     return f"{x:.{DIGITS}g}"
 
 
-def write_model(fitted: Fitted, folder: str | Path, *, ngram_max: int, card: dict) -> Path:
+def write_model(fitted: Fitted, folder: str | Path, *, options: dict, card: dict) -> Path:
     """Write ``model.json``, ``weights.tsv`` and ``card.json`` into ``folder``, each whole
     or not at all; features whose weights are all 0 are left out."""
     from ._atomic import atomic_path
@@ -295,7 +301,7 @@ def write_model(fitted: Fitted, folder: str | Path, *, ngram_max: int, card: dic
         "format": FORMAT,
         "constructs": list(CONSTRUCTS),
         "weights_file": WEIGHTS_FILE,
-        "features": {"ngram_max": ngram_max},
+        "features": options,
         "intercepts": {c: float(_fmt(fitted.intercept[c] - _logit(fitted.threshold[c]))) for c in CONSTRUCTS},
         "fitted_intercepts": {c: float(_fmt(fitted.intercept[c])) for c in CONSTRUCTS},
         "thresholds": {c: fitted.threshold[c] for c in CONSTRUCTS},
@@ -343,9 +349,9 @@ def train(cfg: dict | None = None, *, progress=print) -> Path:
 
     cfg = _merged(cfg or {})
     frame, path = labelled_frame(cfg.get("annotations"), cfg.get("limit"))
-    ngram_max = int(cfg["features"]["ngram_max"])
+    options = term_options(cfg)
     progress(f"train: {len(frame)} labelled sentences from {path}; extracting features")
-    terms = labelled_terms(frame["text"], ngram_max)
+    terms = labelled_terms(frame["text"], options)
     Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
     folds = frame["fold"].to_numpy()
     card = {
@@ -376,7 +382,7 @@ def train(cfg: dict | None = None, *, progress=print) -> Path:
     card["thresholds"] = {c: fitted.threshold[c] for c in CONSTRUCTS}
     card["settings"] = fitted.settings
     out = Path(cfg["output"]) if cfg.get("output") else MODEL_DIR
-    write_model(fitted, out, ngram_max=ngram_max, card=card)
+    write_model(fitted, out, options=options, card=card)
     progress(f"train: wrote {out / MODEL_FILE}, {out / WEIGHTS_FILE} ({len(fitted.vocabulary)} features) and {out / CARD_FILE}")
     return out
 
