@@ -36,13 +36,15 @@ import sys
 from collections import Counter
 
 from rhetoric import score
-from rhetoric.cues import CONSTRUCT_LEXICONS, CUE_LEXICONS, lowercase
+from rhetoric.constructs import REGISTRY
+from rhetoric.cues import CUE_LEXICONS, lowercase
 from rhetoric.data import load_annotations, load_crisis, to_sentences
 from rhetoric.lexicon import load, match_many
 from rhetoric.text import normalise
 
+CONSTRUCT_LEXICONS = tuple(c.lexicon for c in REGISTRY)
 LEXICONS = (*CONSTRUCT_LEXICONS, *CUE_LEXICONS.values(), "targets")
-LABEL = {"threat": "threat", "conditionality": "conditionality", "two_path": "two_path", "commitment": "commitment"}
+LABEL = {c.lexicon: c.name for c in REGISTRY}  # a construct lexicon's codebook label
 
 
 def corpus_sample(n: int, seed: int, exclude: set[str]) -> list[str]:

@@ -27,8 +27,10 @@ CUE_LEXICONS = {
     "procedural": "procedural",
 }
 
-# The constructs' own lexicons (their rules are in rhetoric/constructs/).
-CONSTRUCT_LEXICONS = ("threat", "conditionality", "two_path", "commitment")
+def _construct_lexicons() -> tuple[str, ...]:
+    from .constructs import REGISTRY  # the registry imports this module: read it late
+
+    return tuple(c.lexicon for c in REGISTRY)
 
 # How far before a cue a negation still reaches it: at most this many words, and no
 # clause punctuation in between ("we will not impose sanctions": 1 word; "not, as some
@@ -119,7 +121,7 @@ def load_lexicons() -> tuple[tuple, tuple, object]:
     lexicons are remembered for :func:`cues_from_matches`. ``load`` is cached: after
     ``load.cache_clear()`` this picks up the lexicons anew."""
     global _lexicons
-    constructs = tuple(load(name) for name in CONSTRUCT_LEXICONS)
+    constructs = tuple(load(name) for name in _construct_lexicons())
     cues = tuple((feature, load(name)) for feature, name in CUE_LEXICONS.items())
     _lexicons = (cues, load("targets"))
     return constructs, *_lexicons

@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constructs import CONSTRUCTS, commitment, conditionality, threat
+from .constructs import CONSTRUCTS, REGISTRY
 from .constructs._base import Evidence, sigmoid
 from .cues import CUE_LEXICONS, cues_from_matches, is_question, load_lexicons, lowercase
 from . import trained as _trained
@@ -62,10 +62,10 @@ __all__ = [
 ENGINES = ("trained", "rules")
 DEFAULT_ENGINE = "trained"
 
-# Two paths with different outcomes are a condition (codebook: TWO_PATH = 1 implies
-# CONDITIONALITY = 1): when two_path's log-odds exceed conditionality's, conditionality
-# is lifted to them by an evidence record of this name.
-TWO_PATH_LIFT = "two_path_implies_conditionality"
+# A construct that implies another (codebook: TWO_PATH = 1 implies CONDITIONALITY = 1):
+# when its log-odds exceed the implied one's, the implied construct is lifted to them by
+# an evidence record named "{construct}_implies_{implied}".
+_IMPLICATIONS = tuple((c.name, c.implies) for c in REGISTRY if c.implies)
 
 
 def check_engine(engine: str | None) -> str:
@@ -76,12 +76,13 @@ def check_engine(engine: str | None) -> str:
         raise ValueError(f"engine={engine!r} is not one of {ENGINES}")
     return engine
 
-BIASES = {
-    "threat": threat.BIAS,
-    "conditionality": conditionality.BIAS,
-    "two_path": conditionality.TWO_PATH_BIAS,
-    "commitment": commitment.BIAS,
-}
+def biases() -> dict[str, float]:
+    """The rules engine's bias of each construct (read from the construct modules now)."""
+    return {c.name: c.bias for c in REGISTRY}
+
+
+#: The rules engine's biases as the package ships them (see :func:`biases`).
+BIASES = biases()
 THRESHOLD = 0.5
 CUE_FEATURES = tuple(CUE_LEXICONS) + ("questions",)
 
@@ -152,29 +153,26 @@ def _lexicons() -> None:
         _lexicon_cache = (everything, frozenset(by_construct), cue_ids, targets, by_construct)
 
 
-def _scores(ev_threat: list[Evidence], ev_cond: list[Evidence], ev_two: list[Evidence], ev_commit: list[Evidence]) -> dict[str, float]:
-    """The rules engine's scores; appends the two-path lift to ``ev_cond`` when it applies."""
-    logits = {
-        "threat": threat.BIAS + sum(e.weight for e in ev_threat),
-        "conditionality": conditionality.BIAS + sum(e.weight for e in ev_cond),
-        "two_path": conditionality.TWO_PATH_BIAS + sum(e.weight for e in ev_two),
-        "commitment": commitment.BIAS + sum(e.weight for e in ev_commit),
-    }
-    lift = _two_path_lift(logits)
-    if lift is not None:
-        ev_cond.append(lift)
+def _scores(found: dict[str, list[Evidence]]) -> dict[str, float]:
+    """The rules engine's scores from each construct's evidence; appends the records of
+    implied constructs' lifts to ``found``."""
+    logits = {c.name: c.bias + sum(e.weight for e in found[c.name]) for c in REGISTRY}
+    for lift in _lifts(logits):
+        found[lift.construct].append(lift)
     return {c: sigmoid(v) for c, v in logits.items()}
 
 
-def _two_path_lift(logits: dict[str, float]) -> Evidence | None:
-    """The evidence record that lifts conditionality to two_path (and updates
-    ``logits``), or None when conditionality is already as high."""
-    gap = logits["two_path"] - logits["conditionality"]
-    if gap <= 0:
-        return None
-    logits["conditionality"] += gap
-    return Evidence("conditionality", TWO_PATH_LIFT, gap, None, None, "",
-                    "two paths with different outcomes are a condition (codebook: two_path implies conditionality)")
+def _lifts(logits: dict[str, float]) -> list[Evidence]:
+    """The evidence records that lift each implied construct to the construct implying
+    it (updating ``logits``): none where the implied one is already as high."""
+    out = []
+    for name, implied in _IMPLICATIONS:
+        gap = logits[name] - logits[implied]
+        if gap > 0:
+            logits[implied] += gap
+            out.append(Evidence(implied, f"{name}_implies_{implied}", gap, None, None, "",
+                                f"codebook: {name} = 1 implies {implied} = 1"))
+    return out
 
 
 def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
@@ -196,7 +194,7 @@ def _score_found(sentence: str, low: str, found: dict | None, offset: int, model
     """Score one sentence whose lexicon matches are known (:func:`match_many`; None when
     no lexicon matches), with the rules (``model`` None) or a trained model."""
     evidence, scores, question = _evidence(sentence, low, found, offset)
-    intercepts = BIASES
+    intercepts = biases()
     if model is not None:
         evidence, scores = _trained_evidence(sentence, low, found, offset, model, evidence, question)
         intercepts = model.intercepts
@@ -223,9 +221,7 @@ def _trained_evidence(sentence, low, found, offset, model, rules_evidence, quest
     terms = _terms(sentence, low, found, offset, model, rules_evidence, question)
     evidence = model.evidence(terms, offset)
     logits = _trained_logits(model, _trained.term_names(terms))
-    lift = _two_path_lift(logits)
-    if lift is not None:
-        evidence.append(lift)
+    evidence += _lifts(logits)
     return evidence, {c: sigmoid(logits[c]) for c in CONSTRUCTS}
 
 
@@ -233,7 +229,7 @@ def _trained_scores(sentence, low, found, model, rules_evidence, question) -> di
     """The trained model's scores of one sentence, without evidence records."""
     terms = _terms(sentence, low, found, 0, model, rules_evidence, question)
     logits = _trained_logits(model, _trained.term_names(terms))
-    _two_path_lift(logits)
+    _lifts(logits)
     return {c: sigmoid(logits[c]) for c in CONSTRUCTS}
 
 
@@ -246,14 +242,13 @@ def _evidence(sentence: str, low: str, found: dict | None, offset: int) -> tuple
     cues = cues_from_matches(sentence, low, found)
     # A construct without a match of its own rules has no evidence (its modifiers apply
     # only on top of its own rules): skip its module.
-    threat_id, cond_id, two_id, commit_id = _lexicon_cache[4]
-    ev_threat = threat.evidence(sentence, cues, offset) if threat_id in found else []
-    ev_cond = conditionality.evidence(sentence, cues, ev_threat, offset) if cond_id in found else []
-    ev_two = conditionality.two_path_evidence(sentence, cues, offset) if two_id in found else []
-    ev_commit = commitment.evidence(sentence, cues, offset) if commit_id in found else []
-    if ev_threat or ev_cond or ev_two or ev_commit:
-        scores = _scores(ev_threat, ev_cond, ev_two, ev_commit)  # may add the two-path lift to ev_cond
-        return ev_threat + ev_cond + ev_two + ev_commit, scores, cues.question
+    by_construct: dict[str, list[Evidence]] = {}
+    for construct, lexicon_id in zip(REGISTRY, _lexicon_cache[4]):
+        by_construct[construct.name] = (construct.evidence(sentence, cues, offset, by_construct)
+                                        if lexicon_id in found else [])
+    if any(by_construct.values()):
+        scores = _scores(by_construct)  # may add lift records
+        return [e for c in CONSTRUCTS for e in by_construct[c]], scores, cues.question
     return [], _scores_without_evidence(), cues.question
 
 
@@ -263,9 +258,14 @@ _no_evidence: tuple = ((), {})
 
 def _scores_without_evidence() -> dict[str, float]:
     global _no_evidence
-    biases = (threat.BIAS, conditionality.BIAS, conditionality.TWO_PATH_BIAS, commitment.BIAS)
-    if _no_evidence[0] != biases:
-        _no_evidence = (biases, _scores([], [], [], []))
+    now = tuple(c.bias for c in REGISTRY)
+    if _no_evidence[0] != now:
+        found: dict[str, list[Evidence]] = {c: [] for c in CONSTRUCTS}
+        scores = _scores(found)
+        # an implied construct's bias below its implier's would need a lift record on
+        # every sentence; the biases are set so that it never does
+        assert not any(found.values()), "a construct's bias is above the bias of a construct it implies"
+        _no_evidence = (now, scores)
     return _no_evidence[1]
 
 

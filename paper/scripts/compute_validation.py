@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (atomic_write_csv, atomic_write_text, fmt, log, macro,  # noqa: E402
                      numbers_json, out_dirs, parse_args, section)
 
-CONSTRUCTS = ("threat", "conditionality", "two_path", "commitment")
+from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
 METHODS = ("rules", "keyword", "vader")
 
 #: The keyword baseline: regular expressions matched as whole words (case ignored) on the

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import log, out_dirs  # noqa: E402
 from _style import CONSTRUCT_LABEL, METHOD, METHOD_LABEL, WIDTH, save, setup  # noqa: E402
 
-CONSTRUCTS = ("threat", "conditionality", "two_path", "commitment")
+from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
 METHODS = ("extractor", "keyword", "vader")  # style keys; "extractor" is the rules
 CSV_METHOD = {"extractor": "rules", "keyword": "keyword", "vader": "vader"}
 METRICS = {"precision": "Precision", "recall": "Recall", "f1": "F1"}

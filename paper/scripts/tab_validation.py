@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import atomic_write_text, log, out_dirs  # noqa: E402
 
-CONSTRUCTS = ("threat", "conditionality", "two_path", "commitment")
+from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
 LABEL = {"threat": "Threat", "conditionality": "Conditionality", "two_path": "Two paths", "commitment": "Commitment"}
 METHODS = ("rules", "keyword", "vader")
 

@@ -62,7 +62,7 @@ ANNOTATIONS_FILE = "annotations/train.jsonl"
 
 CRISIS_COLUMNS = ("doc_id", "actor", "source", "date", "doc_type", "title", "url", "text")
 UNGDC_COLUMNS = ("doc_id", "iso3", "country", "session", "year", "speaker", "post", "text")
-LABELS = ("threat", "conditionality", "two_path", "commitment")
+from ..constructs import CONSTRUCTS as LABELS  # noqa: E402  (the codebook labels: one per construct)
 ANNOTATION_COLUMNS = ("id", "doc_id", "start", "end", "actor", "date", "corpus", "stratum", "fold", "text") + LABELS
 #: The corpora an annotated sentence can come from (its ``corpus`` field).
 ANNOTATED_CORPORA = ("crisis", "ungdc")
