@@ -149,9 +149,17 @@ def main(argv: list[str] | None = None, prog: str = "python -m rhetoric.evaluate
                         help="settings of the trained scorer, as for `rhetoric train` (e.g. features.pairs=true)")
     parser.add_argument("--output", help="write every figure (and the out-of-fold scores) as JSON here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
+    parser.add_argument("--card", action="store_true",
+                        help="print the shipped model card's out-of-fold figures as a Markdown table and stop "
+                        "(what the README shows; no computation)")
     parser.add_argument("--errors", choices=CONSTRUCTS,
                         help="also list the out-of-fold false positives and negatives of CONSTRUCT")
     args = parser.parse_args(argv)
+    if args.card:
+        from .validation import card_table
+
+        print(card_table())
+        return 0
     engines = ("trained", "rules") if args.engine == "both" else (args.engine,)
     cfg = {"n_jobs": args.n_jobs}
     if args.overrides:

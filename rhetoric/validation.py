@@ -248,3 +248,38 @@ def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CUR
             row[c] = {"f1": m["f1"], "f1_ci": m["f1_ci"], "auroc": m["auroc"]}
         rows.append(row)
     return rows
+
+
+def _cell(m: dict, key: str) -> str:
+    v, ci = m.get(key), m.get(f"{key}_ci") or [None, None]
+    if v is None:
+        return "-"
+    return f"{v:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci[0] is not None else f"{v:.3f}"
+
+
+def figures_table(figures: dict, *, un: bool = True) -> str:
+    """A Markdown table of per-construct figures (:func:`summarise`'s output): P, R, F1
+    and AUROC with their intervals, and the false-positive rate on UN sentences."""
+    head = "| construct | positives | precision | recall | F1 | AUROC |" + (" FPR, UN sentences |" if un else "")
+    rule = "|---|---|---|---|---|---|" + ("---|" if un else "")
+    lines = [head, rule]
+    for c in CONSTRUCTS:
+        m = figures[c]["all"]
+        row = f"| {c} | {m['positives']} | {_cell(m, 'precision')} | {_cell(m, 'recall')} | {_cell(m, 'f1')} | {_cell(m, 'auroc')} |"
+        if un:
+            u = figures[c]["by_corpus"].get("ungdc")
+            row += f" {_cell(u, 'fpr') if u else '-'} |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def card_table(card: dict | None = None) -> str:
+    """The shipped model card's out-of-fold figures as the README shows them."""
+    if card is None:
+        from .trained import load_model
+
+        card = load_model().card or {}
+    cv = card.get("cross_validation")
+    if not cv:
+        raise ValueError("the model card has no cross-validation figures: rebuild it with `rhetoric train`")
+    return figures_table(cv["figures"])
