@@ -33,9 +33,9 @@ def scored(monkeypatch):
     counted: list[str] = []
     real = parallel.featurise_chunk
 
-    def counting(texts, split=True):
+    def counting(texts, split=True, engine=None):
         counted.extend(texts)
-        return real(texts, split)
+        return real(texts, split, engine)
 
     monkeypatch.setattr(parallel, "featurise_chunk", counting)
     return counted
@@ -63,6 +63,33 @@ def test_other_texts_order_or_split_flag_miss(scored):
     featurise(TEXTS, split=False, backend="serial")
     featurise(TEXTS[:3], backend="serial")
     assert len(scored) == 4 * len(TEXTS) - 1
+
+
+def test_each_engine_has_its_own_entry(scored, isolated_cache):
+    import rhetoric
+
+    rules = featurise(TEXTS, backend="serial", engine="rules")
+    trained = featurise(TEXTS, backend="serial", engine="trained")
+    assert len(scored) == 2 * len(TEXTS)
+    assert len(list(isolated_cache.rglob("*.npz"))) == 2
+    expected = pd.DataFrame.from_records(rhetoric.feature_rows(TEXTS, engine="rules"),
+                                         columns=list(rhetoric.feature_names()))
+    pd.testing.assert_frame_equal(rules, expected, check_dtype=False)
+    constructs = list(rhetoric.CONSTRUCTS)
+    assert not np.array_equal(rules[constructs].to_numpy(), trained[constructs].to_numpy())
+    # each read back from its own entry; None is the default engine's entry
+    pd.testing.assert_frame_equal(featurise(TEXTS, backend="serial", engine="rules"), rules)
+    pd.testing.assert_frame_equal(featurise(TEXTS, backend="serial"), trained)
+    assert len(scored) == 2 * len(TEXTS)
+
+
+def test_the_input_key_names_the_engine():
+    from rhetoric.scoring import DEFAULT_ENGINE
+
+    assert cache.input_key(TEXTS, True) == cache.input_key(TEXTS, True, DEFAULT_ENGINE)
+    assert cache.input_key(TEXTS, True, "rules") != cache.input_key(TEXTS, True, "trained")
+    with pytest.raises(ValueError, match="'neural'"):
+        cache.input_key(TEXTS, True, "neural")
 
 
 def test_a_new_extractor_version_recomputes(scored, monkeypatch):

@@ -74,6 +74,25 @@ def test_every_backend_gives_identical_results(dask_client):
     pd.testing.assert_frame_equal(serial, auto)
 
 
+def test_every_backend_passes_the_engine_on(dask_client):
+    texts = _texts(60, seed=1)
+    expected = featurise(texts, backend="serial", cache=False, engine="rules")
+    rows = pd.DataFrame.from_records(rhetoric.feature_rows(texts, engine="rules"), columns=list(rhetoric.feature_names()))
+    pd.testing.assert_frame_equal(expected, rows, check_dtype=False)
+    trained = featurise(texts, backend="serial", cache=False, engine="trained")
+    assert not expected[list(rhetoric.CONSTRUCTS)].equals(trained[list(rhetoric.CONSTRUCTS)])
+    for backend, extra in [("processes", {"n_jobs": 2, "chunksize": 7}), ("dask", {"chunksize": 9})]:
+        out = featurise(texts, backend=backend, cache=False, engine="rules", **extra)
+        pd.testing.assert_frame_equal(expected, out)
+    with Featuriser("serial", engine="rules") as f:
+        assert [row for rows in f.imap([texts[:3], texts[3:5]]) for row in rows] == rhetoric.feature_rows(
+            texts[:5], engine="rules")
+    with pytest.raises(ValueError, match="'neural'"):
+        Featuriser("serial", engine="neural")
+    with pytest.raises(ValueError, match="'neural'"):
+        featurise(texts, cache=False, engine="neural")
+
+
 def test_split_false_scores_each_text_as_one_sentence():
     out = featurise(["One. Two. Three."], split=False, backend="serial", cache=False)
     assert out.loc[0, "n_sentences"] == 1
@@ -160,6 +179,23 @@ def test_score_corpus_resumes_from_the_cache(sample_root, monkeypatch):
     again = score_corpus("ungdc", n_jobs=1, chunksize=2, years=range(2000, 2030), progress=False)
     pd.testing.assert_frame_equal(first, again)
     assert again["year"].tolist() == [2020, 2020]
+
+
+def test_score_corpus_scores_with_the_engine_asked_for(sample_root, tmp_path, capsys):
+    from rhetoric.data.score_corpus import main
+
+    rules = score_corpus("ungdc", n_jobs=1, chunksize=3, progress=False, engine="rules")
+    for i, doc in enumerate(SAMPLE_UNGDC):
+        assert rules.loc[i, "threat"] == pytest.approx(rhetoric.score(doc["text"], engine="rules").threat)
+    trained = score_corpus("ungdc", n_jobs=1, chunksize=3, progress=False)  # not the rules' cache entries
+    for i, doc in enumerate(SAMPLE_UNGDC):
+        assert trained.loc[i, "threat"] == pytest.approx(rhetoric.score(doc["text"]).threat)
+    out = tmp_path / "rules.csv"
+    assert main(["ungdc", "-o", str(out), "--n-jobs", "1", "--engine", "rules", "--no-progress"]) == 0
+    pd.testing.assert_series_equal(pd.read_csv(out)["threat"], rules["threat"], check_exact=False)
+    with pytest.raises(SystemExit):
+        main(["ungdc", "-o", str(out), "--engine", "neural"])
+    assert "invalid choice: 'neural'" in capsys.readouterr().err
 
 
 def test_score_corpus_refuses_a_bad_output_before_scoring(sample_root, tmp_path):

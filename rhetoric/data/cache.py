@@ -15,7 +15,9 @@ trained model's files (every file under ``rhetoric/models/``, and under ``RHETOR
 when that points elsewhere). Editing any of them therefore starts a new cache folder;
 results of an older extractor are never returned (remove them with ``prune``).
 
-The **input key** (:func:`input_key`) hashes the split flag and every text, in order.
+The **input key** (:func:`input_key`) hashes the scoring engine (``trained`` or
+``rules``: the same texts scored by each are two entries), the split flag and every
+text, in order.
 
 Files are numpy ``.npz`` archives of the frame's columns (numbers only), read with
 ``allow_pickle=False``: a file planted in the (user-writable) cache folder can give wrong
@@ -111,9 +113,14 @@ def extractor_version() -> str:
     return h.hexdigest()
 
 
-def input_key(texts: Sequence[str], split: bool) -> str:
-    """Hash of the texts (in order) and the split flag."""
-    h = hashlib.sha256(f"split={bool(split)}\0n={len(texts)}\0".encode())
+def input_key(texts: Sequence[str], split: bool, engine: str | None = None) -> str:
+    """Hash of the texts (in order), the split flag and the scoring engine (None: the
+    default, :data:`rhetoric.scoring.DEFAULT_ENGINE`; resolved to its name, so None and
+    the default's name give one key, and an unknown engine is a ValueError)."""
+    from rhetoric.scoring import check_engine
+
+    engine = check_engine(engine)
+    h = hashlib.sha256(f"engine={engine}\0split={bool(split)}\0n={len(texts)}\0".encode())
     for t in texts:
         b = t.encode("utf-8", "surrogatepass")
         # the length first, so ["ab", "c"] and ["a", "bc"] differ

@@ -131,19 +131,24 @@ class Featuriser:
     """A reusable pool that scores chunks of texts and yields their rows in order.
 
     Used as a context manager; :meth:`imap` keeps at most ``max_in_flight`` chunks
-    submitted at once, so a corpus streamed through it is never all in memory.
+    submitted at once, so a corpus streamed through it is never all in memory. Every
+    backend scores with ``engine`` (``"trained"``, the default for None, or ``"rules"``).
 
     >>> with Featuriser(backend="serial") as f:
     ...     [len(rows) for rows in f.imap([["A."], ["B.", "C."]])]
     [1, 2]
     """
 
-    def __init__(self, backend: str = "processes", n_jobs: int | None = -1, split: bool = True):
+    def __init__(self, backend: str = "processes", n_jobs: int | None = -1, split: bool = True,
+                 engine: str | None = None):
         if backend not in BACKENDS or backend == "auto":
             raise ValueError(f"backend must be one of 'serial', 'processes', 'dask', got {backend!r}")
+        from rhetoric.scoring import check_engine
+
         self.backend = backend
         self.n_jobs = n_jobs
         self.split = split
+        self.engine = check_engine(engine)  # "trained" (None: the default) or "rules"
         self._pool = None
         self._client = None
 
@@ -194,18 +199,18 @@ class Featuriser:
     # -- work -----------------------------------------------------------------------
     def _submit(self, chunk: list[str]):
         if self.backend == "processes":
-            return self._pool.submit(featurise_chunk, chunk, self.split)
+            return self._pool.submit(featurise_chunk, chunk, self.split, self.engine)
         # One object per chunk, under a unique key: scattering the list itself would make
         # one key per text, shared (by content hash) between chunks holding the same text,
         # and released under the other chunk's feet.
         (scattered,) = self._client.scatter([chunk], hash=False)
-        return self._client.submit(featurise_chunk, scattered, self.split, pure=False)
+        return self._client.submit(featurise_chunk, scattered, self.split, self.engine, pure=False)
 
     def submit(self, chunk: list[str]):
         """Start scoring one chunk; return an object whose ``.result()`` gives its rows
         (the serial backend scores it right away)."""
         if self.backend == "serial":
-            return _Done(featurise_chunk(chunk, self.split))
+            return _Done(featurise_chunk(chunk, self.split, self.engine))
         if self._pool is None and self._client is None:
             raise RuntimeError("use Featuriser as a context manager: `with Featuriser(...) as f:`")
         return self._submit(chunk)
@@ -215,7 +220,7 @@ class Featuriser:
         at most ``max_in_flight`` chunks submitted and unread, default 3 per worker)."""
         if self.backend == "serial":
             for chunk in chunks:
-                yield featurise_chunk(chunk, self.split)
+                yield featurise_chunk(chunk, self.split, self.engine)
             return
         if self._pool is None and self._client is None:
             raise RuntimeError("use Featuriser as a context manager: `with Featuriser(...) as f:`")
@@ -277,6 +282,7 @@ def featurise(
     cache: bool = True,
     progress: bool | None = False,
     chunksize: int | None = None,
+    engine: str | None = None,
 ):
     """Score every text; return a DataFrame with one column per :func:`rhetoric.feature_names`.
 
@@ -298,12 +304,18 @@ def featurise(
         show a tqdm bar (``None``: when stderr is a terminal).
     chunksize
         texts per task (default: :func:`default_chunksize`).
+    engine
+        the scoring engine: ``"trained"`` (None: the default) or ``"rules"``
+        (:func:`rhetoric.score`); part of the cache's input key.
     """
+    from rhetoric.scoring import check_engine
+
+    engine = check_engine(engine)
     values, index = _as_texts(texts)
     version = key = None
     if cache:
         version = _cache.extractor_version()
-        key = _cache.input_key(values, split)
+        key = _cache.input_key(values, split, engine)
         hit = _cache.load(key, version)
         if hit is not None and len(hit) == len(values):
             if index is not None:
@@ -322,7 +334,7 @@ def featurise(
     rows: list[tuple] = []
     bar = _progress_bar(progress, len(values), "featurise")
     try:
-        with Featuriser(chosen, n_jobs=n_jobs, split=split) as runner:
+        with Featuriser(chosen, n_jobs=n_jobs, split=split, engine=engine) as runner:
             for chunk_rows in runner.imap(_chunks(values, size)):
                 rows.extend(chunk_rows)
                 if bar is not None:

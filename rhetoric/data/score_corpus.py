@@ -3,9 +3,11 @@
     python -m rhetoric.data.score_corpus ungdc -o results/ungdc_features.csv.gz --n-jobs -1
     python -m rhetoric.data.score_corpus crisis -o crisis.pkl --dask-scheduler tcp://host:8786
     python -m rhetoric.data.score_corpus ungdc -o sample.csv --limit 200 --years 1990-2000
+    python -m rhetoric.data.score_corpus crisis -o crisis_rules.csv.gz --engine rules
 
 writes one row per document: the document's metadata (every field but the text), its
-length (``n_chars``, ``n_words``) and the features of :func:`rhetoric.feature_names`.
+length (``n_chars``, ``n_words``) and the features of :func:`rhetoric.feature_names`,
+scored by ``--engine`` (``trained``, the default, or ``rules``).
 The file type follows the suffix: ``.csv`` (``.csv.gz``), ``.pkl`` or, with pyarrow
 installed, ``.parquet``. The file is written whole at the end (temporary file, then
 rename), never half.
@@ -34,6 +36,7 @@ from pathlib import Path
 
 from .._atomic import atomic_path
 from .._pool import imap_ordered
+from ..scoring import DEFAULT_ENGINE, ENGINES, check_engine
 from . import cache as _cache
 from .corpora import CORPORA, iter_documents
 from .parallel import Featuriser, _Done, _progress_bar, _to_frame, resolve_n_jobs
@@ -128,15 +131,18 @@ def score_corpus(
     chunksize: int = 32,
     cache: bool = True,
     progress: bool | None = None,
+    engine: str | None = None,
 ):
     """Per-document features of ``corpus`` ("crisis" or "ungdc"); written to ``output``
     when given. Returns the DataFrame (metadata, n_chars, n_words, features).
 
     ``dask_scheduler``: an address, ``"local"`` (a LocalCluster of ``n_jobs`` workers),
-    or None (local processes, or serial when ``n_jobs`` is 1).
+    or None (local processes, or serial when ``n_jobs`` is 1). ``engine``: the scoring
+    engine, ``"trained"`` (None: the default) or ``"rules"``.
     """
     import pandas as pd
 
+    engine = check_engine(engine)
     if corpus not in ("crisis", "ungdc"):
         raise ValueError(f"score_corpus: corpus must be 'crisis' or 'ungdc', got {corpus!r}")
     if chunksize < 1:
@@ -174,10 +180,10 @@ def score_corpus(
 
     def keyed():
         for meta, texts in _chunks(corpus, root, limit, years, chunksize):
-            yield meta, texts, (_cache.input_key(texts, True) if cache else None)
+            yield meta, texts, (_cache.input_key(texts, True, engine) if cache else None)
 
     try:
-        with Featuriser(backend, n_jobs=n_jobs, split=True) as runner:
+        with Featuriser(backend, n_jobs=n_jobs, split=True, engine=engine) as runner:
 
             def start(item):
                 meta, texts, key = item
@@ -220,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", help="UN only: 1990, 1990-2000 or 1990,1995")
     parser.add_argument("--chunksize", type=int, default=32, help="documents per task (default 32)")
     parser.add_argument("--root", help="data root (default: $RHETORIC_DATA)")
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                        help=f"scoring engine: the trained model or the hand-set rules (default {DEFAULT_ENGINE})")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the featurisation cache")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar (default: when stderr is a terminal)")
@@ -239,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             chunksize=args.chunksize,
             cache=not args.no_cache,
             progress=args.progress,
+            engine=args.engine,
         )
     print(f"wrote {len(frame)} documents x {frame.shape[1]} columns to {args.output}", file=sys.stderr)
     if args.measure:
