@@ -38,7 +38,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .scoring import CHUNK_TEXTS, feature_names, feature_rows
+from .scoring import CHUNK_TEXTS, DEFAULT_ENGINE, ENGINES, feature_names, feature_rows
 
 __all__ = ["RhetoricFeatures"]
 
@@ -81,6 +81,10 @@ class RhetoricFeatures(TransformerMixin, BaseEstimator):
     features : list of str, tuple of str or None, default=None
         The features to return, in this order; ``None`` means all of
         :func:`rhetoric.feature_names` (the four constructs first).
+    engine : {"trained", "rules"}, default="trained"
+        The scoring engine (:func:`rhetoric.score`): the trained model or the hand-set
+        rules. Use ``"rules"`` when the texts include the labelled sentences the trained
+        model was fitted to, or its scores are in-sample.
 
     Attributes
     ----------
@@ -97,13 +101,20 @@ class RhetoricFeatures(TransformerMixin, BaseEstimator):
     parameters and the shape of ``X``. See the module docstring for examples.
     """
 
-    def __init__(self, split: bool = True, features=None):
+    def __init__(self, split: bool = True, features=None, engine: str = DEFAULT_ENGINE):
         self.split = split
         self.features = features
+        self.engine = engine
+
+    def _check_engine(self) -> str:
+        if not isinstance(self.engine, str) or self.engine not in ENGINES:
+            raise ValueError(f"RhetoricFeatures: engine={self.engine!r} is not one of {ENGINES}")
+        return self.engine
 
     def _check_params(self) -> tuple[str, ...]:
         if not isinstance(self.split, (bool, np.bool_)):
             raise TypeError(f"split must be True or False, got {self.split!r}")
+        self._check_engine()
         available = feature_names()
         if self.features is None:
             return tuple(available)
@@ -139,9 +150,10 @@ class RhetoricFeatures(TransformerMixin, BaseEstimator):
         texts = _as_texts(X)
         names = feature_names()
         columns = [names.index(f) for f in self.features_]
+        engine = self._check_engine()  # set_params after fit is checked here too
         out = np.empty((len(texts), len(self.features_)), dtype=np.float64)
         for start in range(0, len(texts), CHUNK_TEXTS):
-            rows = feature_rows(texts[start : start + CHUNK_TEXTS], split=bool(self.split))
+            rows = feature_rows(texts[start : start + CHUNK_TEXTS], split=bool(self.split), engine=engine)
             if rows:
                 out[start : start + len(rows)] = np.asarray(rows, dtype=np.float64)[:, columns]
         return out

@@ -128,13 +128,46 @@ def test_transform_before_fit():
 
 def test_params_round_trip_and_clone():
     rf = RhetoricFeatures(split=False, features=["threat"])
-    assert rf.get_params() == {"split": False, "features": ["threat"]}
+    assert rf.get_params() == {"split": False, "features": ["threat"], "engine": "trained"}
     rf.set_params(split=True, features=["commitment", "threat"])
-    assert rf.get_params() == {"split": True, "features": ["commitment", "threat"]}
+    assert rf.get_params() == {"split": True, "features": ["commitment", "threat"], "engine": "trained"}
     twin = clone(rf)
     assert twin is not rf and twin.get_params() == rf.get_params()
     assert not hasattr(twin, "features_")
     assert "RhetoricFeatures(features=['commitment', 'threat'])" == repr(rf)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_the_rules_engine_gives_the_rules_features(split):
+    texts = TEXTS + ["We will respond. If they attack, they will regret it."]
+    rules = RhetoricFeatures(split=split, engine="rules").fit_transform(texts)
+    expected = np.asarray(rhetoric.feature_rows(texts, split=split, engine="rules"), dtype=np.float64)
+    np.testing.assert_array_equal(rules, expected)
+    trained = RhetoricFeatures(split=split).fit_transform(texts)
+    np.testing.assert_array_equal(trained, np.asarray(rhetoric.feature_rows(texts, split=split), dtype=np.float64))
+    assert not np.array_equal(rules[:, :4], trained[:, :4])  # the construct scores differ
+    names = list(rhetoric.feature_names())
+    assert RhetoricFeatures(engine="rules").fit(texts).get_feature_names_out().tolist() == names
+
+
+def test_the_engine_survives_clone_and_set_params():
+    rf = RhetoricFeatures(features=["threat"], engine="rules")
+    assert rf.get_params()["engine"] == "rules" and "engine='rules'" in repr(rf)
+    twin = clone(rf)
+    assert twin.engine == "rules"
+    np.testing.assert_array_equal(twin.fit_transform(THREATS), rf.fit_transform(THREATS))
+    assert clone(rf.set_params(engine="trained")).engine == "trained"
+
+
+@pytest.mark.parametrize("engine", ["neural", None, "Rules"])
+def test_an_unknown_engine_is_named(engine):
+    rf = RhetoricFeatures(engine=engine)  # __init__ only stores
+    assert rf.engine == engine
+    with pytest.raises(ValueError, match=f"engine={engine!r}"):
+        rf.fit(TEXTS)
+    fitted = RhetoricFeatures().fit(TEXTS).set_params(engine=engine)
+    with pytest.raises(ValueError, match=f"engine={engine!r}"):
+        fitted.transform(TEXTS)
 
 
 def test_set_output_pandas_names_the_columns_and_keeps_the_index():
