@@ -9,7 +9,8 @@ Writes to ``cfg.paths.output_dir``:
     the config with every interpolation resolved (Hydra's ``.hydra/`` keeps the
     unresolved one and the overrides);
 ``metrics.json``
-    ``run`` (experiment, data, features, model, cv, seed, overrides, versions, timing)
+    ``run`` (experiment, data, features, engine, model, cv, seed, overrides, versions,
+    timing)
     and, per target, the pooled out-of-fold metrics with bootstrap 95% intervals, the
     per-fold metrics and notes; with ``data.report_by`` (the annotations: ``[corpus]``),
     also ``by``: the same metrics for each value of those columns (crisis, ungdc);
@@ -85,14 +86,24 @@ def _features_name(features) -> str:
     return "_".join(parts) or "none"
 
 
+def _engine(features) -> str:
+    """The scoring engine for the rhetoric features: ``features.engine``, ``rules`` when
+    the config has no such key (the trained engine was fitted to the labelled sentences:
+    see configs/features/*.yaml); null means the library's default."""
+    from rhetoric.scoring import check_engine
+
+    return check_engine(features.get("engine", "rules"))
+
+
 def run_info(cfg) -> dict:
-    """What identifies a run: its experiment, group choices, seed and overrides."""
+    """What identifies a run: its experiment, group choices, engine, seed and overrides."""
     choices, overrides = _hydra_runtime(cfg)
     direct = bool(cfg.features.get("direct"))
     return {
         "experiment": cfg.task,
         "data": choices.get("data") or f"{cfg.data.corpus}_{cfg.data.unit}",
         "features": choices.get("features") or _features_name(cfg.features),
+        "engine": _engine(cfg.features),
         "model": "none" if direct else (choices.get("model") or str(cfg.model._target_).rsplit(".", 1)[-1]),
         "cv": choices.get("cv") or str(cfg.cv._target_).rsplit(".", 1)[-1],
         "seed": int(cfg.seed),
@@ -233,7 +244,8 @@ def _run(cfg: DictConfig) -> dict:
         if need_rhetoric:
             t = time.perf_counter()
             F = featurise(items["text"], split=cfg.data.unit == "document", n_jobs=int(cfg.n_jobs),
-                          cache=bool(features.get("cache", True)), progress=sys.stderr.isatty())
+                          cache=bool(features.get("cache", True)), progress=sys.stderr.isatty(),
+                          engine=info["engine"])
             F = F.set_axis(items.index)
             log.info("featurised %d items in %.1f s", len(items), time.perf_counter() - t)
 

@@ -81,7 +81,8 @@ def check_outputs(result: dict, out: Path) -> pd.DataFrame:
     assert on_disk["targets"] == json.loads(json.dumps(result["targets"]).replace("NaN", "null"))
     resolved = (out / "config_resolved.yaml").read_text()
     assert "${" not in resolved and f"seed: {result['run']['seed']}" in resolved
-    assert {"experiment", "data", "features", "model", "cv", "seed", "overrides"} <= set(result["run"])
+    assert {"experiment", "data", "features", "engine", "model", "cv", "seed", "overrides"} <= set(result["run"])
+    assert f"engine: {result['run']['engine']}" in resolved
     pred = pd.read_csv(out / "predictions.csv", dtype={"item_id": str, "group": str})
     assert {"item_id", "group", "fold", "target", "true", "predicted"} <= set(pred.columns)
     for name, entry in result["targets"].items():
@@ -214,7 +215,41 @@ def test_extractor_scores_are_the_extractor_thresholded_without_training(tmp_pat
     threat = pred[pred["target"] == "threat"].head(5)
     for item, s in zip(threat["item_id"], threat["score"]):
         key = int(item) if item.isdigit() and int(item) in text.index else item
-        assert s == pytest.approx(rhetoric.score(text[key], split=False).threat)
+        assert s == pytest.approx(rhetoric.score(text[key], split=False, engine="rules").threat)
+
+
+@needs_data
+def test_the_features_engine_is_rules_unless_asked_and_is_recorded(tmp_path, cache_dir):
+    import rhetoric
+
+    rules, _ = run_slice(tmp_path, cache_dir, "labels_extractor")
+    assert rules["run"]["engine"] == "rules"
+    trained, out = run_slice(tmp_path, cache_dir, "labels_extractor", "features.engine=trained")
+    assert trained["run"]["engine"] == "trained"
+    assert json.loads((out / "metrics.json").read_text())["run"]["engine"] == "trained"
+    assert "engine: trained" in (out / "config_resolved.yaml").read_text()
+    pred = pd.read_csv(out / "predictions.csv", dtype={"item_id": str})
+    from rhetoric.data import load_annotations
+
+    text = load_annotations().set_index("id")["text"]
+    threat = pred[pred["target"] == "threat"].head(5)
+    for item, s in zip(threat["item_id"], threat["score"]):
+        key = int(item) if item.isdigit() and int(item) in text.index else item
+        assert s == pytest.approx(rhetoric.score(text[key], split=False, engine="trained").threat)
+    with pytest.raises(ValueError, match="'neural'"):
+        run(compose_cfg(tmp_path / "bad", cache_dir, [*SLICES["labels_extractor"], "features.engine=neural"]))
+
+
+def test_every_features_config_scores_with_the_rules_by_default():
+    # the trained engine was fitted to the labelled sentences: its features are in-sample there
+    for path in sorted((CONFIGS / "features").glob("*.yaml")):
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+            cfg = compose("train", overrides=[f"features={path.stem}"])
+        assert cfg.features.engine == "rules", path.name
+    for experiment in ("labels", "actor", "period", "ungdc"):
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+            cfg = compose("train", overrides=[f"experiment={experiment}"])
+        assert cfg.features.engine == "rules", experiment
 
 
 @needs_data
