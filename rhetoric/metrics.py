@@ -16,8 +16,9 @@ nan
 the positive scores higher, a tie counting half, computed from mid-ranks as
 ``(sum of the positives' ranks - n_pos (n_pos + 1) / 2) / (n_pos n_neg)``. It equals
 scikit-learn's ``roc_auc_score``. It is NaN when either class is missing or a score is
-NaN. :func:`auroc_rows` computes it for many rows at once (bootstrap resamples); :func:`auroc`
-is that of one row.
+NaN. :func:`auroc_weighted` is the one computation: each item counted with a weight, for
+many rows of weights at once (document-clustered bootstrap resamples); :func:`auroc` is
+its unweighted case, :func:`auroc_rows` that of each row of a matrix of resampled items.
 
 **Precision, recall, F1** of the positive class, 0 where they are 0/0 (scikit-learn's
 ``zero_division=0``).
@@ -28,7 +29,7 @@ Labels are 0/1 (or booleans). numpy is imported only when an AUROC is computed:
 
 from __future__ import annotations
 
-__all__ = ["auroc", "auroc_rows", "precision_recall_f1"]
+__all__ = ["auroc", "auroc_rows", "auroc_weighted", "precision_recall_f1"]
 
 
 def _labels(y):
@@ -42,26 +43,38 @@ def _labels(y):
     return y
 
 
-def _midranks(scores):
-    """The 1-based rank of each value within its row, tied values sharing the mean of
-    their ranks (``scipy.stats.rankdata(scores, axis=1)``, without scipy)."""
+def auroc_weighted(y, scores, weights):
+    """AUROC of ``scores`` for the labels ``y`` (1-D, one per item) under each row of
+    ``weights`` (rows x items: how often each item counts, e.g. a bootstrap resample's
+    draws of each document): the weighted Mann-Whitney statistic, ties counting half;
+    one sort serves every row. NaN for a row without a (weighted) class, or when a
+    score is NaN.
+
+    >>> auroc_weighted([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9], [[1, 1, 1, 1], [0, 1, 2, 1]]).tolist()
+    [0.875, 1.0]
+    """
     import numpy as np
 
-    n = scores.shape[1]
-    if n == 0:
-        return np.zeros(scores.shape)
-    order = np.argsort(scores, axis=1, kind="stable")
-    ordered = np.take_along_axis(scores, order, axis=1)
-    first = np.ones(ordered.shape, dtype=bool)  # the first of a run of equal values
-    first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    last = np.ones(ordered.shape, dtype=bool)  # the last of a run
-    last[:, :-1] = first[:, 1:]
-    pos = np.arange(n)
-    start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
-    end = np.minimum.accumulate(np.where(last, pos, n - 1)[:, ::-1], axis=1)[:, ::-1]
-    ranks = np.empty(scores.shape)
-    np.put_along_axis(ranks, order, (start + end) / 2 + 1, axis=1)
-    return ranks
+    y = _labels(y).astype(float)
+    s = np.asarray(scores, dtype=float)
+    w = np.atleast_2d(np.asarray(weights, dtype=float))
+    if y.shape != s.shape or y.ndim != 1 or w.shape[1] != len(y):
+        raise ValueError(f"labels {y.shape}, scores {s.shape} and weights {w.shape} do not fit")
+    if np.isnan(s).any():
+        return np.full(w.shape[0], np.nan)
+    order = np.argsort(s, kind="stable")
+    s, y, w = s[order], y[order], w[:, order]
+    group = np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1 if len(s) else np.zeros(0, int)
+    n_groups = int(group[-1]) + 1 if len(s) else 0
+    pos = np.zeros((w.shape[0], n_groups))
+    neg = np.zeros((w.shape[0], n_groups))
+    np.add.at(pos.T, group, (w * y).T)
+    np.add.at(neg.T, group, (w * (1 - y)).T)
+    below = np.cumsum(neg, axis=1) - neg  # negatives scored lower than each group
+    u = (pos * (below + neg / 2)).sum(axis=1)
+    den = pos.sum(axis=1) * neg.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, u / den, np.nan)
 
 
 def auroc_rows(is_pos, scores):
@@ -78,12 +91,8 @@ def auroc_rows(is_pos, scores):
     scores = np.asarray(scores, dtype=float)
     if is_pos.shape != scores.shape or scores.ndim != 2:
         raise ValueError(f"labels {is_pos.shape} and scores {scores.shape} must be 2-D arrays of one shape")
-    n_pos = is_pos.sum(axis=1)
-    n_neg = is_pos.shape[1] - n_pos
-    u = (_midranks(scores) * is_pos).sum(axis=1) - n_pos * (n_pos + 1) / 2
-    defined = (n_pos > 0) & (n_neg > 0) & ~np.isnan(scores).any(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(defined, u / (n_pos * n_neg), np.nan)
+    ones = np.ones((1, scores.shape[1]))
+    return np.array([auroc_weighted(y, s, ones)[0] for y, s in zip(is_pos, scores)])
 
 
 def auroc(y, scores) -> float:
@@ -93,7 +102,7 @@ def auroc(y, scores) -> float:
     y, scores = _labels(y), np.asarray(scores, dtype=float)
     if y.shape != scores.shape or y.ndim != 1:
         raise ValueError(f"labels {y.shape} and scores {scores.shape} must be 1-D arrays of one length")
-    return float(auroc_rows(y[None], scores[None])[0])
+    return float(auroc_weighted(y, scores, np.ones((1, len(y))))[0])
 
 
 def precision_recall_f1(y, pred) -> tuple[float, float, float]:

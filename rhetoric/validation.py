@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .constructs import CONSTRUCTS
+from .metrics import auroc_weighted
 
 __all__ = [
     "FIRST_RELEASE_STRATA",
@@ -116,28 +117,6 @@ def rules_scores(texts) -> dict[str, np.ndarray]:
 # -- metrics with intervals -------------------------------------------------------------
 
 
-def _weighted_auroc(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """AUROC (ties half) for each row of weights ``w`` (boots x n): a weighted
-    Mann-Whitney statistic, one sort for all rows."""
-    order = np.argsort(s, kind="mergesort")
-    s, y, w = s[order], y[order], w[:, order]
-    pos_w = w * y
-    neg_w = w * (1 - y)
-    # ties: group equal scores
-    starts = np.r_[True, s[1:] != s[:-1]]
-    group = np.cumsum(starts) - 1
-    n_groups = group[-1] + 1 if len(group) else 0
-    neg_by_group = np.zeros((w.shape[0], n_groups))
-    pos_by_group = np.zeros((w.shape[0], n_groups))
-    np.add.at(neg_by_group.T, group, neg_w.T)
-    np.add.at(pos_by_group.T, group, pos_w.T)
-    neg_below = np.cumsum(neg_by_group, axis=1) - neg_by_group
-    num = (pos_by_group * (neg_below + neg_by_group / 2)).sum(axis=1)
-    den = pos_w.sum(axis=1) * neg_w.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
-
-
 def _prf(y: np.ndarray, pred: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
     tp = w @ (y * pred)
     fp = w @ ((1 - y) * pred)
@@ -166,7 +145,7 @@ def bootstrap_metrics(y, score, groups, *, threshold: float = 0.5, n_boot: int =
     n_groups = int(codes.max()) + 1 if len(codes) else 0
     ones = np.ones((1, len(y)))
     point = {k: float(v[0]) for k, v in _prf(y, pred, ones).items()}
-    point["auroc"] = float(_weighted_auroc(y, s, ones)[0])
+    point["auroc"] = float(auroc_weighted(y, s, ones)[0])
     out = {"n": int(len(y)), "positives": int(y.sum()), "predicted": int(pred.sum()),
            "tp": int((y * pred).sum()), "fp": int(((1 - y) * pred).sum()), "fn": int((y * (1 - pred)).sum())}
     out.update(point)
@@ -178,7 +157,7 @@ def bootstrap_metrics(y, score, groups, *, threshold: float = 0.5, n_boot: int =
         w = counts[:, codes].astype(float)
         for k, v in _prf(y, pred, w).items():
             draws[k].append(v)
-        draws["auroc"].append(_weighted_auroc(y, s, w))
+        draws["auroc"].append(auroc_weighted(y, s, w))
     for k, parts in draws.items():
         v = np.concatenate(parts) if parts else np.array([])
         v = v[~np.isnan(v)]

@@ -34,5 +34,17 @@ def test_readme_explanation_matches_the_extractor():
         if m:
             weight, rule, start, end = float(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
             assert (rule, weight, start, end) in got, line
-    head = re.search(r"threat (\d\.\d+) = sigmoid", shown)
+    head = re.search(r"threat (\d\.\d+) = sigmoid\(([+-]\d+\.\d+)", shown)
     assert abs(float(head.group(1)) - s.threat) < 5e-4
+    assert abs(float(head.group(2)) - s.sentences[0].intercepts["threat"]) < 5e-3
+
+
+def test_readme_figures_are_the_model_cards():
+    """The README's table of cross-validated figures is generated from the shipped
+    model card (`rhetoric evaluate --card`), never typed."""
+    from rhetoric.validation import card_table
+
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"<!-- card-table -->\n(.*?)\n<!-- /card-table -->", text, flags=re.S)
+    assert shown, "the README lost its card-table markers"
+    assert shown.group(1).strip() == card_table().strip(), "README figures differ from the model card: paste `rhetoric evaluate --card`"
