@@ -23,7 +23,6 @@ with fixed precision, and the card's date comes from the config or ``SOURCE_DATE
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from .constructs import CONSTRUCTS
+from .data.checksums import sha256_file
 from .trained import CARD_FILE, FORMAT, MODEL_FILE, WEIGHTS_FILE
 
 __all__ = [
@@ -314,14 +314,6 @@ def write_model(fitted: Fitted, folder: str | Path, *, options: dict, card: dict
     write_text_atomic(folder / MODEL_FILE, json.dumps(meta, indent=2, sort_keys=False) + "\n")
     write_text_atomic(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
     return folder
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def card_date(cfg: dict) -> str:
