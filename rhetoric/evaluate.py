@@ -66,7 +66,7 @@ def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rule
                  "settings_by_fold": {str(k): v for k, v in settings.items()},
                  "config": {k: cfg[k] for k in ("features", "model")}}
         if learning:
-            entry["learning_curve"] = learning_curve(frame, terms, cfg, progress=progress)
+            entry["learning_curve"] = learning_curve(frame, terms, cfg, progress=progress, full_scores=oof)
         out["engines"]["trained"] = entry
     if "rules" in engines:
         if progress:

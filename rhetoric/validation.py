@@ -203,10 +203,12 @@ def summarise(frame: pd.DataFrame, scores: dict[str, np.ndarray], *, seed: int =
 
 
 def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CURVE_FRACTIONS, *,
-                   progress=None) -> list[dict]:
+                   progress=None, full_scores: dict | None = None) -> list[dict]:
     """Out-of-fold F1 when the models are fitted to a share of the training documents
     (drawn with ``cfg['seed']``; the same documents at every outer fold), each with its
-    settings and thresholds chosen in inner folds. The held-out fold is always whole."""
+    settings and thresholds chosen in inner folds. The held-out fold is always whole.
+    ``full_scores``: the out-of-fold scores with all documents, if already computed
+    (they are the curve's 100% point)."""
     from .training import cross_validate
 
     rng = np.random.default_rng(int(cfg["seed"]))
@@ -218,9 +220,12 @@ def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CUR
     for fraction in fractions:
         kept = set(docs[order[: max(1, int(round(fraction * len(docs))))]])
         mask = frame["doc_id"].isin(kept).to_numpy()
-        if progress:
-            progress(f"learning curve: {fraction:.0%} of the documents ({int(mask.sum())} sentences)")
-        scores, _ = cross_validate(terms, Y, folds, cfg, train_mask=mask)
+        if fraction >= 1 and full_scores is not None:
+            scores = full_scores
+        else:
+            if progress:
+                progress(f"learning curve: {fraction:.0%} of the documents ({int(mask.sum())} sentences)")
+            scores, _ = cross_validate(terms, Y, folds, cfg, train_mask=mask)
         row = {"fraction": fraction, "sentences": int(mask.sum())}
         for c in CONSTRUCTS:
             m = bootstrap_metrics(Y[c], scores[c], frame["doc_id"], n_boot=200, seed=int(cfg["seed"]))
