@@ -226,9 +226,11 @@ def _trained_evidence(sentence, low, found, offset, model, rules_evidence, quest
 
 
 def _trained_scores(sentence, low, found, model, rules_evidence, question) -> dict[str, float]:
-    """The trained model's scores of one sentence, without evidence records."""
-    terms = _terms(sentence, low, found, 0, model, rules_evidence, question)
-    logits = _trained_logits(model, _trained.term_names(terms))
+    """The trained model's scores of one sentence, without evidence records: the names of
+    its terms (:func:`_terms`) are all it takes, built without their spans."""
+    names = _trained.sentence_names(low, found, rules_evidence, question, ngram_max=model.ngram_max,
+                                    pairs=model.pairs, cue_lexicons=_cue_lexicons, target_lexicon=_lexicon_cache[3])
+    logits = _trained_logits(model, names)
     _lifts(logits)
     return {c: sigmoid(logits[c]) for c in CONSTRUCTS}
 

@@ -35,13 +35,13 @@ another model folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add
 from pathlib import Path
 
 from .constructs import CONSTRUCTS
@@ -54,6 +54,7 @@ __all__ = [
     "card_mismatch",
     "load_model",
     "model_dir",
+    "sentence_names",
     "sentence_terms",
     "term_names",
     "tokens",
@@ -129,8 +130,52 @@ def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: 
     return out
 
 
+def sentence_names(low: str, found: dict | None, rules_evidence: list[Evidence], question: bool, *,
+                   ngram_max: int = 2, pairs: bool = False, cue_lexicons=(), target_lexicon=None) -> list[str]:
+    """``term_names(sentence_terms(...))`` without the terms' spans, texts and reasons:
+    the same names in the same order, built faster (what scoring without evidence needs).
+
+    >>> sentence_names("russia will pay, will pay.", None, [], False)
+    ['w:russia', 'w:will', 'w:pay', 'w:russia will', 'w:will pay', 'w:pay will']
+    """
+    out: list[str] = []
+    if rules_evidence:
+        out += dict.fromkeys([f"rule:{e.construct}:{e.rule}" for e in rules_evidence])
+    if found:
+        for feature, lex in cue_lexicons:
+            matches = found.get(lex.id)
+            if matches:
+                out += [f"cue:{feature}"] * min(len(matches), CUE_CAP)
+        if target_lexicon is not None:
+            counts: dict[str, int] = {}
+            for m in found.get(target_lexicon.id, ()):
+                group = m.rule.group
+                if group and counts.get(group, 0) < CUE_CAP:
+                    counts[group] = counts.get(group, 0) + 1
+                    out.append(f"target:{group}")
+    if question:
+        out.append("cue:question")
+    if pairs:
+        out += _pair_names(out)
+    if ngram_max >= 1:
+        words = _TOKEN.findall(low)
+        grams = ["w:" + w for w in words]
+        if ngram_max >= 2:
+            grams += [f"w:{a} {b}" for a, b in zip(words, words[1:])]
+        for n in range(3, ngram_max + 1):
+            grams += ["w:" + " ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+        out += dict.fromkeys(grams)  # each once, in order of first occurrence
+    return out
+
+
 # The terms that pair (rules, targets, the question flag); cue counts and words do not.
 _PAIRED = ("rule:", "target:", "cue:question")
+
+
+def _pair_names(names: list[str]) -> list[str]:
+    """The names of :func:`_pairs` from the names of the terms."""
+    paired = sorted(dict.fromkeys(n for n in names if n.startswith(_PAIRED)))
+    return [f"pair:{a}&{b}" for i, a in enumerate(paired) for b in paired[i + 1 :]]
 
 
 def _pairs(sentence: str, terms: list[Term]) -> list[Term]:
@@ -184,15 +229,14 @@ class TrainedModel:
     card: dict | None = None
 
     def logits(self, names) -> list[float]:
-        """Each construct's log-odds for a sentence with these feature occurrences."""
+        """Each construct's log-odds for a sentence with these feature occurrences: the
+        intercept plus each weight, added one by one in the order of ``names``."""
         out = [self.intercepts[c] for c in self.constructs]
-        get = self.weights.get
-        for name in names:
-            w = get(name)
-            if w is not None:
-                for i, v in enumerate(w):
-                    out[i] += v
-        return out
+        found = list(filter(None, map(self.weights.get, names)))  # the weights, in order
+        if not found:
+            return out
+        # reduce adds left to right, as a loop would (sum() may round differently)
+        return [reduce(add, column, start) for start, column in zip(out, zip(*found))]
 
     def evidence(self, terms: list[Term], offset: int) -> list[Evidence]:
         """One :class:`Evidence` record per term and construct with a non-zero weight."""
@@ -210,16 +254,35 @@ class TrainedModel:
         return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_weights(path: Path, constructs: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
-    """Read ``weights.tsv``: a header ``feature`` + the constructs, one row per feature."""
+    """Read ``weights.tsv``: a header ``feature`` + the constructs, one row per feature.
+
+    It is read at every start, so in blocks of lines, each split at once and its numbers
+    parsed column by column; a file that fails a check of this fast path is read again
+    row by row (:func:`_read_weights_rows`), which names the line of the error."""
+    width = len(constructs) + 1
+    weights: dict[str, tuple[float, ...]] = {}
+    with open(path, encoding="utf-8") as fh:
+        if fh.readline() != "\t".join(["feature", *constructs]) + "\n":
+            return _read_weights_rows(path, constructs)
+        while lines := fh.readlines(1 << 18):
+            # every line ends a row of ``width`` cells
+            if any(line.count("\t") != width - 1 for line in lines) or not lines[-1].endswith("\n"):
+                return _read_weights_rows(path, constructs)
+            cells = "".join(lines).replace("\n", "\t").split("\t")
+            try:
+                columns = [list(map(float, cells[j::width])) for j in range(1, width)]
+            except ValueError:
+                return _read_weights_rows(path, constructs)
+            # every weight is finite when the sum of their magnitudes is
+            if not all(math.isfinite(sum(map(abs, c))) for c in columns):
+                return _read_weights_rows(path, constructs)
+            weights.update(zip(cells[0::width], zip(*columns)))
+    return weights
+
+
+def _read_weights_rows(path: Path, constructs: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    """:func:`read_weights` row by row, with the line of the first error."""
     weights: dict[str, tuple[float, ...]] = {}
     with open(path, encoding="utf-8") as fh:
         header = fh.readline().rstrip("\n").split("\t")
@@ -284,7 +347,9 @@ def card_mismatch(labels: str | Path, folder: str | Path | None = None) -> str |
         recorded = card["training_data"]["sha256"]
     except (OSError, ValueError, KeyError) as exc:
         return f"{card_path}: no training-data checksum to compare ({type(exc).__name__}: {exc})"
-    found = _sha256(Path(labels))
+    from .data.checksums import sha256_file
+
+    found = sha256_file(labels)
     if found == recorded:
         return None
     data = card["training_data"]
