@@ -114,6 +114,9 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
 
     ``pipeline_factory()`` returns a fresh unfitted pipeline (ignored when
     ``direct_scores`` is given: those scores, thresholded, are the predictions).
+    ``direct_scores`` may be a function of the split: called once with each item's
+    held-out fold label (aligned with ``target.rows``), it returns the scores (the
+    trained engine's out-of-fold scores over exactly this run's folds).
     ``X`` and ``groups`` are aligned with ``target.rows``. ``on_fold(fold, model,
     X_test, y_test)`` is called after each fitted fold (for permutation importance).
 
@@ -142,6 +145,11 @@ def cross_validate(pipeline_factory, X: pd.DataFrame, target: Target, groups: np
         ) from None
     # a predefined split reports its own fold numbers (the data's), others count 0..k-1
     labels = list(getattr(cv, "fold_labels", None) or range(len(splits)))
+    if callable(direct_scores):  # scores that depend on the split (the trained engine, out of fold)
+        assignment = np.full(len(y), -1)
+        for k, (_, test) in enumerate(splits):
+            assignment[test] = labels[k]
+        direct_scores = direct_scores(assignment)
     for k, (train, test) in enumerate(splits):
         fold_of[test] = labels[k]
         seen = np.unique(y[train])

@@ -10,7 +10,9 @@ Writes to ``cfg.paths.output_dir``:
     unresolved one and the overrides);
 ``metrics.json``
     ``run`` (experiment, data, features, engine, model, cv, seed, overrides, versions,
-    timing)
+    timing; ``engine_scores``: how the engine scored, ``trained (out-of-fold, nested)``
+    when the items are the annotations the trained engine was fitted to, with
+    ``trained_cv``: the nested CV's settings grid and the settings each fold chose)
     and, per target, the pooled out-of-fold metrics with bootstrap 95% intervals, the
     per-fold metrics and notes; with ``data.report_by`` (the annotations: ``[corpus]``),
     also ``by``: the same metrics for each value of those columns (crisis, ungdc);
@@ -93,6 +95,111 @@ def _engine(features) -> str:
     from rhetoric.scoring import check_engine
 
     return check_engine(features.get("engine", "rules"))
+
+
+#: How the trained engine scores the annotations (metrics.json ``run.engine_scores``).
+TRAINED_OUT_OF_FOLD = "trained (out-of-fold, nested)"
+ENGINE_SCORES = {"rules": "rules (hand-set lexicon weights)", "trained": "trained (shipped model)"}
+
+# features.trained keys, by the part of rhetoric.training's config they set
+_TRAINED_KEYS = {"features": ("ngram_max", "pairs", "min_df"), "model": ("C", "max_iter", "tol", "class_weight")}
+
+
+def _trained_in_sample(cfg, engine: str) -> bool:
+    """Whether the run would score with the shipped trained model the very sentences it
+    was fitted to (the annotations): then the runner fits it again, out of fold."""
+    return engine == "trained" and cfg.data.corpus == "annotations"
+
+
+def trained_config(cfg) -> dict:
+    """The :func:`rhetoric.training.cross_validate` config of a run: ``features.trained``
+    (``C``, ``min_df``, ``ngram_max``, ``pairs``, ``max_iter``, ``tol``, ``class_weight``)
+    over :data:`rhetoric.training.DEFAULTS` (the shipped model's recipe), with the run's
+    ``seed`` and ``n_jobs``."""
+    from rhetoric.training import _merged
+
+    given = cfg.features.get("trained")
+    given = OmegaConf.to_container(given, resolve=True) if given is not None else {}
+    unknown = sorted(set(given) - {k for keys in _TRAINED_KEYS.values() for k in keys})
+    if unknown:
+        raise KeyError(f"features.trained: {unknown} are not settings of the trained engine's CV "
+                       f"(known: {[k for keys in _TRAINED_KEYS.values() for k in keys]})")
+    parts = {part: {k: given[k] for k in keys if k in given} for part, keys in _TRAINED_KEYS.items()}
+    return _merged({"seed": int(cfg.seed), "n_jobs": int(cfg.n_jobs), **parts})
+
+
+class TrainedOutOfFold:
+    """The trained engine's construct scores for the annotations, each from a model that
+    never saw its fold: for a fold assignment of the items (the run's own CV),
+    :func:`rhetoric.training.cross_validate`, the nested document-grouped CV behind the
+    model card (for each fold: settings and thresholds chosen in inner folds of the
+    others, fitted to them, then the held-out fold scored; >= 0.5 means label 1).
+
+    One nested CV per distinct assignment: the labels' targets share the run's folds,
+    so the four constructs come from one pass."""
+
+    def __init__(self, items: pd.DataFrame, tcfg: dict):
+        from rhetoric import CONSTRUCTS
+
+        missing = [c for c in CONSTRUCTS if c not in items.columns]
+        if missing:
+            raise KeyError(f"features.engine=trained on the annotations fits the scorer to the labels; "
+                           f"the items lack {missing}")
+        self.texts = items["text"].tolist()
+        self.Y = {c: items[c].astype(int).to_numpy() for c in CONSTRUCTS}
+        self.groups = items["group"].to_numpy()
+        self.cfg = tcfg
+        self.terms = None
+        self._done: dict = {}  # (rows, folds) -> (scores, settings by fold)
+        self.used: dict = {}   # target -> the key of its nested CV
+
+    def scores(self, target: str, rows: np.ndarray, fold_of: np.ndarray, cv_name: str) -> np.ndarray:
+        """Out-of-fold scores of construct ``target`` for the items ``rows`` split by
+        ``fold_of`` (aligned)."""
+        fold_of = np.asarray(fold_of)
+        key = (np.asarray(rows).tobytes(), fold_of.tobytes())
+        if key not in self._done:
+            self._done[key] = self._nested(rows, fold_of, cv_name)
+        self.used[target] = key
+        return self._done[key][0][target]
+
+    def settings_by_fold(self) -> dict:
+        """The settings each outer fold chose: ``{fold: {construct: ...}}`` when the targets
+        shared one nested CV (cv=annotation_folds), else ``{target: {fold: ...}}``."""
+        keys = set(self.used.values())
+        if len(keys) == 1:
+            return self._done[keys.pop()][1]
+        return {t: self._done[k][1] for t, k in self.used.items()}
+
+    def _nested(self, rows, fold_of, cv_name):
+        from rhetoric.training import cross_validate, labelled_terms, term_options
+
+        spread = pd.Series(fold_of).groupby(self.groups[rows]).nunique()
+        if (spread > 1).any():
+            raise ValueError(
+                f"features.engine=trained on the annotations refits the scorer out of fold, so it needs a "
+                f"document-grouped CV; cv={cv_name} puts sentences of {int((spread > 1).sum())} documents "
+                f"(e.g. {spread[spread > 1].index[0]!r}) in more than one fold. Use cv=annotation_folds "
+                f"(experiment=labels' default) or cv=grouped_kfold.")
+        distinct = np.unique(fold_of)
+        if len(distinct) < 3:
+            raise ValueError(
+                f"features.engine=trained on the annotations scores each fold with a model whose settings "
+                f"were chosen by cross-validation over the other folds (nested CV), so it needs at least 3 "
+                f"distinct folds; these {len(fold_of)} items fall in {len(distinct)} ({distinct.tolist()}). "
+                f"Use cv.n_splits=null (the file's five folds) or >= 3, or more items (data.limit / data.max_items).")
+        if self.terms is None:
+            t = time.perf_counter()
+            self.terms = labelled_terms(self.texts, term_options(self.cfg))
+            log.info("trained engine: features of %d sentences in %.1f s", len(self.terms), time.perf_counter() - t)
+        t = time.perf_counter()
+        log.info("trained engine: nested CV over %d folds %s (settings and thresholds chosen in inner folds; "
+                 "C %s, min_df %s)", len(distinct), distinct.tolist(), self.cfg["model"]["C"],
+                 self.cfg["features"]["min_df"])
+        scores, settings = cross_validate([self.terms[i] for i in rows], {c: y[rows] for c, y in self.Y.items()},
+                                          fold_of, self.cfg, progress=lambda m: log.info("trained engine: %s", m))
+        log.info("trained engine: out-of-fold scores in %.1f s", time.perf_counter() - t)
+        return scores, {str(k): v for k, v in settings.items()}
 
 
 def run_info(cfg) -> dict:
@@ -228,6 +335,14 @@ def _run(cfg: DictConfig) -> dict:
         raise ValueError(f"features=extractor_scores uses the extractor's score for a codebook label, so it needs "
                          f"experiment=labels (got experiment={cfg.task})")
     data_dir = cfg.paths.data_dir or data_root()
+    out_of_fold = _trained_in_sample(cfg, info["engine"])
+    if out_of_fold and (not direct or cfg.importance.enabled):
+        raise ValueError(
+            "features.engine=trained on the annotations: the shipped trained model was fitted to these very "
+            "sentences, so its features would be in-sample. Only features=extractor_scores refits it out of "
+            "fold (nested, over the run's folds); as classifier features (and for importance.enabled) the "
+            "trained engine's scores are refused here: use features.engine=rules, or features=tfidf.")
+    info["engine_scores"] = TRAINED_OUT_OF_FOLD if out_of_fold else ENGINE_SCORES[info["engine"]]
 
     with _environment(cfg.paths.get("cache_dir")):
         items = load_items(cfg.data, seed, data_dir)
@@ -239,8 +354,12 @@ def _run(cfg: DictConfig) -> dict:
         for col in extra:
             if col not in items.columns:
                 raise KeyError(f"features.extra_columns: {col!r} is not a column of the data ({list(items.columns)})")
-        need_rhetoric = features.rhetoric or cfg.importance.enabled or cfg.task == "ungdc"
+        need_rhetoric = (features.rhetoric or cfg.importance.enabled or cfg.task == "ungdc") and not out_of_fold
         F = None
+        oof = None
+        if out_of_fold:  # the construct scores come from the nested CV, per the run's folds
+            oof = TrainedOutOfFold(items, trained_config(cfg))
+            info["trained_cv"] = {"config": {k: oof.cfg[k] for k in ("features", "model")}}
         if need_rhetoric:
             t = time.perf_counter()
             F = featurise(items["text"], split=cfg.data.unit == "document", n_jobs=int(cfg.n_jobs),
@@ -249,10 +368,11 @@ def _run(cfg: DictConfig) -> dict:
             F = F.set_axis(items.index)
             log.info("featurised %d items in %.1f s", len(items), time.perf_counter() - t)
 
-    numeric = (rh_columns if features.rhetoric else []) + extra
+    use_rhetoric = bool(features.rhetoric) and F is not None  # not featurised: the trained engine out of fold
+    numeric = (rh_columns if use_rhetoric else []) + extra
     X = pd.DataFrame(index=items.index)
     if numeric:
-        X = pd.concat([F[rh_columns] if features.rhetoric else X, items[extra].astype(float)], axis=1)
+        X = pd.concat([F[rh_columns] if use_rhetoric else X, items[extra].astype(float)], axis=1)
     if features.get("tfidf"):
         X[TEXT_COLUMN] = items["text"].to_numpy()
     profile_columns = rh_columns + extra if F is not None else []
@@ -281,9 +401,14 @@ def _run(cfg: DictConfig) -> dict:
             cv = cv.for_items(items.iloc[rows])
         recorder = (PermutationRecorder(target.name, len(target.classes), int(cfg.importance.permutation_repeats), seed)
                     if permutation else None)
+        if oof is not None:
+            def direct_scores(fold_of, rows=rows, name=target.name):
+                return oof.scores(name, rows, fold_of, info["cv"])
+        else:
+            direct_scores = F[target.name].to_numpy()[rows] if direct else None
         pred, folds, notes, kind = cross_validate(
             lambda: build_pipeline(features, model, numeric, seed), Xt, target, groups, cv,
-            direct_scores=F[target.name].to_numpy()[rows] if direct else None,
+            direct_scores=direct_scores,
             threshold=float(features.get("threshold", 0.5)), on_fold=recorder)
         score_cols = [c for c in pred.columns if c.startswith("score")]
         positive = target.classes.index(target.positive) if target.binary else None
@@ -336,6 +461,8 @@ def _run(cfg: DictConfig) -> dict:
         write_csv(out_dir / "trend.csv", trend)
         _log_trend(trend)
 
+    if oof is not None:
+        info["trained_cv"]["settings_by_fold"] = oof.settings_by_fold()
     info.update(
         n_items=int(len(items)),
         data_dir=str(data_dir),

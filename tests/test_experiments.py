@@ -224,20 +224,72 @@ def test_the_features_engine_is_rules_unless_asked_and_is_recorded(tmp_path, cac
 
     rules, _ = run_slice(tmp_path, cache_dir, "labels_extractor")
     assert rules["run"]["engine"] == "rules"
-    trained, out = run_slice(tmp_path, cache_dir, "labels_extractor", "features.engine=trained")
+    assert rules["run"]["engine_scores"] == "rules (hand-set lexicon weights)"
+    # off the annotations the shipped trained model is used as it is
+    trained, out = run_slice(tmp_path, cache_dir, "actor", "features.engine=trained", "features=rhetoric")
     assert trained["run"]["engine"] == "trained"
+    assert trained["run"]["engine_scores"] == "trained (shipped model)"
     assert json.loads((out / "metrics.json").read_text())["run"]["engine"] == "trained"
     assert "engine: trained" in (out / "config_resolved.yaml").read_text()
-    pred = pd.read_csv(out / "predictions.csv", dtype={"item_id": str})
-    from rhetoric.data import load_annotations
-
-    text = load_annotations().set_index("id")["text"]
-    threat = pred[pred["target"] == "threat"].head(5)
-    for item, s in zip(threat["item_id"], threat["score"]):
-        key = int(item) if item.isdigit() and int(item) in text.index else item
-        assert s == pytest.approx(rhetoric.score(text[key], split=False, engine="trained").threat)
     with pytest.raises(ValueError, match="'neural'"):
         run(compose_cfg(tmp_path / "bad", cache_dir, [*SLICES["labels_extractor"], "features.engine=neural"]))
+
+
+# the trained engine on the annotations: refitted out of fold, on a small grid
+TRAINED_SLICE = [*SLICES["labels_extractor"], "data.max_items=300", "cv.n_splits=3", "features.engine=trained",
+                 "features.trained.C=[0.3]", "features.trained.min_df=[2]"]
+
+
+@needs_data
+def test_trained_engine_on_the_labels_is_refitted_out_of_fold_over_the_runs_folds(tmp_path, cache_dir):
+    import rhetoric
+    from rhetoric.training import _merged, cross_validate as nested_cv, labelled_terms, term_options
+
+    result = run(compose_cfg(tmp_path, cache_dir, TRAINED_SLICE))
+    out = tmp_path
+    run_info = result["run"]
+    assert run_info["engine"] == "trained" and run_info["engine_scores"] == "trained (out-of-fold, nested)"
+    assert run_info["trained_cv"]["config"]["model"]["C"] == [0.3]
+    assert set(run_info["trained_cv"]["settings_by_fold"]) == {"0", "1", "2"}
+    assert json.loads((out / "metrics.json").read_text())["run"]["engine_scores"] == "trained (out-of-fold, nested)"
+    pred = pd.read_csv(out / "predictions.csv", dtype={"item_id": str})
+
+    # the same folds, the same nested CV, called directly
+    from rhetoric.data import load_annotations
+
+    ann = load_annotations()
+    ann = ann.assign(item_id=ann["id"].astype(str)).set_index("item_id")
+    first = pred[pred["target"] == "threat"]
+    items = ann.loc[first["item_id"]]
+    folds = first["fold"].to_numpy()
+    assert (folds == items["fold"].to_numpy() % 3).all()
+    cfg = _merged({"features": {"min_df": [2]}, "model": {"C": [0.3]}})
+    expected, _ = nested_cv(labelled_terms(items["text"], term_options(cfg)),
+                            {c: items[c].astype(int).to_numpy() for c in rhetoric.CONSTRUCTS}, folds, cfg)
+    shipped = np.array([rhetoric.score(t, split=False, engine="trained").threat for t in items["text"]])
+    for name in ("threat", "conditionality", "two_path", "commitment"):
+        rows = pred[pred["target"] == name]
+        assert (rows["item_id"].to_numpy() == first["item_id"].to_numpy()).all()
+        assert rows["score"].to_numpy() == pytest.approx(expected[name], abs=1e-12)
+        assert (rows["predicted"].to_numpy() == (expected[name] >= 0.5).astype(int)).all()
+    # not the shipped model's scores (it was fitted to these sentences)
+    assert np.abs(pred[pred["target"] == "threat"]["score"].to_numpy() - shipped).max() > 0.1
+
+
+@needs_data
+@pytest.mark.filterwarnings("ignore:The groups parameter is ignored:UserWarning")
+def test_trained_engine_on_the_labels_refuses_what_it_cannot_do_out_of_fold(tmp_path, cache_dir):
+    # nested CV needs >= 3 folds (FAST merges the file's folds into 2)
+    with pytest.raises(ValueError, match="at least 3 distinct folds"):
+        run(compose_cfg(tmp_path / "a", cache_dir, [*SLICES["labels_extractor"], "features.engine=trained"]))
+    # a CV that splits documents
+    with pytest.raises(ValueError, match="document-grouped CV"):
+        run(compose_cfg(tmp_path / "b", cache_dir, [*TRAINED_SLICE, "cv=stratified_kfold", "cv.n_splits=3"]))
+    # the trained engine's scores as a classifier's features would be in-sample
+    with pytest.raises(ValueError, match="in-sample"):
+        run(compose_cfg(tmp_path / "c", cache_dir, [*SLICES["labels"], "features.engine=trained"]))
+    with pytest.raises(KeyError, match="features.trained"):
+        run(compose_cfg(tmp_path / "d", cache_dir, [*TRAINED_SLICE, "+features.trained.alpha=1"]))
 
 
 def test_every_features_config_scores_with_the_rules_by_default():
