@@ -76,13 +76,25 @@ def labelled_terms(texts, options: dict) -> list[list[str]]:
     return term_lists(list(texts), **options)
 
 
+# A cut may flag at most this many sentences per labelled positive. With few positives
+# (two_path in a small training set) the F1-best cut can be "flag nearly everything",
+# which says only that the model has not learnt the label; and through the codebook's
+# implication (two_path implies conditionality) it would flag every sentence as a
+# condition too. No useful cut flags more than a few times the positives (at 5x, F1 is
+# at most 1/3).
+MAX_FLAGGED_PER_POSITIVE = 5
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     """``(threshold, F1)``: the cut on ``p`` (predict 1 when ``p >= threshold``) with the
-    highest F1 on ``(y, p)``; the midpoint between the two scores it separates, so that
+    highest F1 on ``(y, p)`` among cuts flagging at most :data:`MAX_FLAGGED_PER_POSITIVE`
+    sentences per positive; the midpoint between the two scores it separates, so that
     it does not sit on a training score. (0.5, 0.0) when ``y`` has no positive.
 
     >>> best_threshold(np.array([0, 1, 1, 0]), np.array([0.1, 0.8, 0.6, 0.7]))
     (0.35, 0.8)
+    >>> best_threshold(np.array([1] + [0] * 9), np.linspace(0.1, 0.9, 10))[0] > 0.4  # not "flag all"
+    True
     """
     y = np.asarray(y)
     p = np.asarray(p, dtype=float)
@@ -95,7 +107,10 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     k = np.arange(1, len(ys) + 1)
     # only cut between distinct scores
     last_of_tie = np.r_[ps[1:] != ps[:-1], True]
-    f1 = np.where(last_of_tie, 2 * tp / (k + n_pos), -1.0)
+    allowed = last_of_tie & (k <= MAX_FLAGGED_PER_POSITIVE * n_pos)
+    if not allowed.any():
+        return 0.5, 0.0
+    f1 = np.where(allowed, 2 * tp / (k + n_pos), -1.0)
     i = int(np.argmax(f1))
     lower = ps[i + 1] if i + 1 < len(ps) else 0.0
     # kept inside (0, 1): the threshold is folded into the intercept as its log-odds
