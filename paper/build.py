@@ -19,9 +19,10 @@ and still merges every numbers file present; ``--no-pdf`` stops before LaTeX.
 
 A compute script is skipped ("up to date") when nothing it could depend on has changed
 since its last successful run into the same output folder: its own source, the shared
-``paper/scripts/_*.py``, ``paper/config.yaml``, the package (``rhetoric/``, code and
-lexicons), ``experiments/`` and ``configs/``, ``pyproject.toml``, the data files (size and
-modification time) and ``--small``. ``--force`` runs everything again.
+``paper/scripts/_*.py``, ``paper/config.yaml``, the package (``rhetoric/``: code, lexicons,
+the trained model and its training config), ``experiments/`` and ``configs/``,
+``pyproject.toml``, the data files (size and modification time) and ``--small``.
+``--force`` runs everything again.
 ``RHETORIC_PAPER_OUT=<dir>`` sends every output to ``<dir>`` instead of ``paper/``.
 
 A failing script is reported and the figures and tables of its analysis are skipped; the
@@ -69,10 +70,17 @@ def discover(scripts: Path = SCRIPTS) -> dict[str, list[Path]]:
     return found
 
 
+#: figure and table scripts whose names do not start with their analysis's name
+REGISTERED = {"learning_curve": "validation", "calibration": "validation"}
+
+
 def analysis_of(script: Path, analyses: list[str]) -> str:
-    """The analysis a script belongs to: the longest compute name that its name starts
-    with (``fig_timeline_swift.py`` belongs to ``timeline``), else its own name."""
+    """The analysis a script belongs to: the one :data:`REGISTERED` for its name, else the
+    longest compute name that its name starts with (``fig_timeline_swift.py`` belongs to
+    ``timeline``), else its own name."""
     name = script.stem.split("_", 1)[1]
+    if REGISTERED.get(name) in analyses:
+        return REGISTERED[name]
     matches = [a for a in analyses if name == a or name.startswith(a + "_")]
     return max(matches, key=len) if matches else name
 
@@ -94,7 +102,8 @@ def select(found: dict[str, list[Path]], only: list[str] | None) -> dict[str, li
 
 #: what every compute script may read, besides its own source and the data
 DEPENDENCIES = ("paper/scripts/_*.py", "paper/config.yaml", "rhetoric/**/*.py", "rhetoric/lexicons/*",
-                "experiments/**/*.py", "configs/**/*.yaml", "pyproject.toml")
+                "rhetoric/models/**/*", "rhetoric/conf/*", "experiments/**/*.py", "configs/**/*.yaml",
+                "pyproject.toml")
 
 
 def input_digest(script: Path, small: bool) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 __all__ = [
     "WIDTH", "HEIGHT", "ACTOR", "ACTOR_LABEL", "ACTOR_ORDER", "METHOD", "METHOD_LABEL",
-    "CONSTRUCT_LABEL", "GREYS", "setup", "save", "despine", "mark_invasion",
+    "CONSTRUCT_LABEL", "CONSTRUCT_STYLE", "GREYS", "setup", "save", "despine", "mark_invasion",
 ]
 
 #: the text width of the paper's page (inches) and a default panel height
@@ -50,12 +50,23 @@ METHOD_LABEL = {
     "extractor": "rhetoric (rules)",
     "keyword": "Keyword count",
     "vader": "VADER negativity",
+    "trained": "Trained scorer (out-of-fold)",
+    "rules": "Rules",
 }
 #: keyword arguments for ax.errorbar / ax.plot, one style per method
 METHOD = {
     "extractor": {"color": "0.0", "marker": "o", "markerfacecolor": "0.0", "linestyle": "none"},
     "keyword": {"color": "0.35", "marker": "s", "markerfacecolor": "white", "linestyle": "none"},
     "vader": {"color": "0.5", "marker": "D", "markerfacecolor": "0.75", "linestyle": "none"},
+    "trained": {"color": "0.0", "marker": "o", "markerfacecolor": "0.0", "linestyle": "none"},
+    "rules": {"color": "0.3", "marker": "^", "markerfacecolor": "white", "linestyle": "none"},
+}
+#: keyword arguments for ax.plot, one style per construct (lines: learning curves)
+CONSTRUCT_STYLE = {
+    "threat": {"color": "0.0", "linestyle": "-", "marker": "o", "markerfacecolor": "0.0"},
+    "conditionality": {"color": "0.3", "linestyle": "--", "marker": "s", "markerfacecolor": "white"},
+    "two_path": {"color": "0.5", "linestyle": ":", "marker": "^", "markerfacecolor": "0.5"},
+    "commitment": {"color": "0.2", "linestyle": "-.", "marker": "D", "markerfacecolor": "white"},
 }
 
 _RC = {

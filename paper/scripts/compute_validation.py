@@ -1,51 +1,53 @@
-"""Validation: the extractors against the annotated sentences, beside two baselines.
+"""Validation: the trained scorer (out-of-fold) and the rules against the labelled
+sentences, beside a keyword count and VADER.
 
     python paper/scripts/compute_validation.py [--small]
 
-For each construct (threat, conditionality, two_path, commitment), three ways of saying
-"this sentence carries it", each scored against the codebook labels of
-``annotations/train.jsonl`` (:func:`rhetoric.data.load_annotations`):
+Everything is computed by :func:`rhetoric.evaluate.evaluate` (both engines, with the
+learning curve), on ``annotations/train.jsonl``:
 
+``trained``
+    the package's trained scorer, judged **out-of-fold**: nested document-grouped
+    cross-validation over the annotations' ``fold`` (every sentence is scored by a model
+    fitted to the other folds, its settings and thresholds chosen in inner folds of those);
 ``rules``
-    the package: ``rhetoric.score(text, split=False)``, the construct's score >= the
-    threshold (0.5);
+    the hand-set rules (``engine="rules"``). They were written from the 1,088 sentences of
+    the labels' first release (:data:`FIRST_RELEASE`), so their figures on all sentences are
+    partly **in-sample**; the paper quotes them on the other sentences
+    (``held_out_for_rules``) only;
 ``keyword``
     a keyword count: 1 when the sentence (normalised, case ignored) contains at least one
     word of a fixed list per construct, taken from the codebook's own vocabulary
     (:data:`KEYWORDS`; the lists are written into the paper from here);
 ``vader``
-    (threat only) VADER's negativity score ``neg`` at the threshold that maximises F1 *on
-    these same sentences*: the most generous setting a sentiment baseline can get.
+    (threat only) VADER's negativity ``neg`` at the threshold that maximises F1 on the
+    sentences it is scored on (in-sample for that threshold: generous to VADER).
 
-Precision, recall and F1 come with percentile 95% intervals from ``n_boot`` bootstrap
-resamples of the sentences (seeded; VADER's threshold stays fixed across resamples), and
-so does the paired F1 difference rules - keyword. AUROC uses the scores themselves (the
-rule score, the keyword count, VADER's ``neg``). The annotators' agreement (Cohen's kappa
-per construct, two passes on a separate held-out sample) is read from the data's
+The baselines are scored on the held-out-for-rules sentences, so rules, keywords and VADER
+are compared on sentences none of them was written from; the trained scorer is given on
+all sentences and on the same held-out sentences. Every interval is a 95% percentile
+interval of a bootstrap that resamples documents (:func:`rhetoric.validation.bootstrap_metrics`).
+The annotators' agreement (Cohen's kappa per construct) is read from the data's
 ``annotations/agreement.json`` at build time, never typed in.
-
-The annotations hold sentences of both corpora (``corpus``: crisis | ungdc). The rules'
-lexicons were tuned against the first release (its strata, :data:`FIRST_RELEASE`): on
-those sentences the rules are scored **in-sample**, and VADER's threshold is chosen on all
-of them. The pooled figures include them; ``validation_subsets.csv`` gives the same
-metrics per corpus and for the first release (in-sample for the rules) against the later
-rounds (labelled after the rules were written). The ``rules`` method is always the
-hand-set rules (``engine="rules"`` where ``rhetoric.score`` offers several engines).
 
 Writes (under ``paper/`` or ``$RHETORIC_PAPER_OUT``):
 
-``build/data/validation_sentences.csv``  id, corpus, stratum, rules_in_sample, labels, rule scores,
-                                         keyword counts, VADER neg
-``build/data/validation_metrics.csv``    construct x method x metric: estimate, low, high (all sentences)
-``build/data/validation_subsets.csv``    the same per subset (corpus=crisis, corpus=ungdc,
-                                         rules_in_sample=true/false); no VADER, no paired difference
-``build/data/validation_kappa.csv``      construct, kappa, held-out sentences
-``build/data/validation_keywords.csv``   construct, keyword patterns
-``build/data/validation_example.txt``    the rules' explanation of the codebook's worked example
-``build/numbers/validation.json``        the numbers the text quotes (macros ``Val...``)
+``build/data/validation_evaluate.json``   evaluate()'s result (without per-sentence scores)
+``build/data/validation_sentences.csv``   id, doc_id, corpus, actor, stratum, rules_in_sample, fold,
+                                          labels, out-of-fold trained scores, rule scores,
+                                          keyword counts, VADER neg
+``build/data/validation_metrics.csv``     method x subset x construct x metric: estimate, low, high,
+                                          n, positives, threshold, in_sample
+``build/data/validation_learning.csv``    fraction x construct: sentences, F1 [95%], AUROC
+``build/data/validation_calibration.csv`` engine x construct x score bin: n, mean score, share labelled 1
+``build/data/validation_kappa.csv``       construct, kappa, held-out sentences
+``build/data/validation_keywords.csv``    construct, keyword patterns
+``build/data/validation_example.txt``     the rules' explanation of the codebook's worked example
+``build/numbers/validation.json``         the numbers the text quotes (macros ``Val...``)
 
-``--small``: a seeded sample of the annotations (half with some positive label) and
-few bootstrap resamples; seconds.
+``--small``: the first ``small.limit`` labelled sentences (all five folds), few bootstrap
+resamples, and a learning curve of ``small.learning_fractions`` plus the full CV (which
+it reuses instead of refitting); well under a minute.
 """
 
 from __future__ import annotations
@@ -55,11 +57,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (atomic_write_csv, atomic_write_text, fmt, log, macro,  # noqa: E402
-                     numbers_json, out_dirs, parse_args, section)
+from _common import (atomic_write_csv, atomic_write_json, atomic_write_text, f1_digits, fmt, log,  # noqa: E402
+                     macro, numbers_json, out_dirs, parse_args, section)
 
 from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
-METHODS = ("rules", "keyword", "vader")
+from rhetoric.validation import FIRST_RELEASE_STRATA  # noqa: E402
+
+METHODS = ("trained", "rules", "keyword", "vader")
+METRICS = ("precision", "recall", "f1", "fpr", "auroc")
 
 #: The keyword baseline: regular expressions matched as whole words (case ignored) on the
 #: normalised sentence. Each word comes from the codebook's definition of the construct
@@ -77,12 +82,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 
 #: The strata of the annotations' first release (1,088 crisis sentences): the rules' lexicons
 #: were tuned against them, so the rules' figures on these sentences are in-sample.
-FIRST_RELEASE = frozenset({"random", "threat", "cond", "two", "threat2", "cond2", "two2", "alt2"})
+FIRST_RELEASE = frozenset(FIRST_RELEASE_STRATA)  # rhetoric.validation's list
 
 DEFAULTS = {
-    "threshold": 0.5,
-    "n_boot": 2000,
-    "small": {"sentences": 240, "n_boot": 100},
+    "threshold": 0.5,      # rhetoric.evaluate's threshold (fixed there; checked here)
+    "n_boot": 1000,        # document-clustered bootstrap resamples for the 95% intervals
+    "n_jobs": 2,           # outer CV folds fitted in parallel
+    "learning": True,      # the learning curve (rhetoric.validation.LEARNING_CURVE_FRACTIONS)
+    "small": {"limit": 1500, "n_boot": 50, "learning_fractions": [0.1]},
 }
 
 
@@ -159,30 +166,6 @@ def auroc(y, score) -> float:
     return _auroc(y, score)
 
 
-def bootstrap_prf(y, preds: dict[str, "object"], n_boot: int, seed: int) -> dict[str, "object"]:
-    """Bootstrap replicates of precision, recall and F1 for several prediction vectors
-    on the same resampled sentences: ``{name: array (n_boot, 3)}``, plus the paired
-    differences come from subtracting two names' columns."""
-    import numpy as np
-
-    y = np.asarray(y, dtype=bool)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(y), size=(n_boot, len(y)))
-    yb = y[idx]
-    out = {}
-    for name, pred in preds.items():
-        pb = np.asarray(pred, dtype=bool)[idx]
-        tp = (yb & pb).sum(1).astype(float)
-        fp = (~yb & pb).sum(1).astype(float)
-        fn = (yb & ~pb).sum(1).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-            r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
-            f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
-        out[name] = np.column_stack([p, r, f])
-    return out
-
-
 # ---------------------------------------------------------------- annotator agreement
 
 AGREEMENT_FILE = "annotations/agreement.json"
@@ -231,132 +214,191 @@ def read_agreement(path) -> tuple[dict[str, float], int]:
     return {c: found[c] for c in CONSTRUCTS}, n
 
 
-def load(small: bool, seed: int, settings: dict):
-    from rhetoric.data import load_annotations
+# ---------------------------------------------------------------- the analysis
 
-    ann = load_annotations()
+def run_evaluate(small: bool, seed: int, settings: dict) -> tuple[dict, "object"]:
+    """:func:`rhetoric.evaluate.evaluate` on the annotations (the small slice: the first
+    ``small.limit`` sentences, no learning curve there) and the labelled frame it used."""
+    from rhetoric.evaluate import evaluate
+    from rhetoric.validation import labelled_frame
+
+    limit = int(settings["small"]["limit"]) if small else None
+    n_boot = int(settings["small"]["n_boot"] if small else settings["n_boot"])
+    cfg = {"n_jobs": int(settings["n_jobs"]), "seed": seed}
+    result = evaluate(engines=("trained", "rules"), limit=limit, n_boot=n_boot,
+                      learning=bool(settings["learning"]) and not small, cfg=cfg, progress=log)
+    frame, _ = labelled_frame(None, limit)
+    if list(frame["id"]) != list(result["_ids"]):
+        raise RuntimeError("evaluate() scored other sentences than the labelled frame holds")
     if small:
-        n = int(settings["small"]["sentences"])
-        anypos = ann[list(CONSTRUCTS)].any(axis=1)
-        pos = ann[anypos].sample(n=min(n // 2, int(anypos.sum())), random_state=seed)
-        neg = ann[~anypos].sample(n=min(n - len(pos), int((~anypos).sum())), random_state=seed)
-        ann = ann.loc[sorted(pos.index.tolist() + neg.index.tolist())]
-    return ann.reset_index(drop=True)
+        result["engines"]["trained"]["learning_curve"] = small_learning_curve(
+            frame, result["_scores"]["trained"], cfg, [float(f) for f in settings["small"]["learning_fractions"]])
+    return result, frame
 
 
-def score_sentences(ann, threshold: float):
-    """Per sentence: labels, rule scores, keyword counts and VADER's neg."""
-    import inspect
+def small_learning_curve(frame, oof: dict, cfg: dict, fractions: list[float]) -> list[dict]:
+    """The learning curve at ``fractions`` (:func:`rhetoric.validation.learning_curve`),
+    with its 100% point from the out-of-fold scores already fitted: the same CV on every
+    training document, summarised as ``learning_curve`` does (200 resamples)."""
+    import numpy as np
 
-    import rhetoric
+    from rhetoric.training import _merged, labelled_terms, term_options
+    from rhetoric.validation import bootstrap_metrics, learning_curve
 
-    table = ann[["id", "doc_id", "actor", "corpus", "stratum"] + list(CONSTRUCTS)].copy()
-    table.insert(table.columns.get_loc("stratum") + 1, "rules_in_sample", table["stratum"].isin(FIRST_RELEASE))
-    # the hand-set rules, whatever the package's default engine (a trained scorer fitted on
-    # these labels would be scored in-sample on every sentence)
-    rules = {"engine": "rules"} if "engine" in inspect.signature(rhetoric.score).parameters else {}
-    scores = [rhetoric.score(t, split=False, **rules).features for t in ann["text"]]
+    cfg = _merged(cfg)
+    terms = labelled_terms(frame["text"], term_options(cfg))
+    rows = learning_curve(frame, terms, cfg, fractions=tuple(f for f in fractions if f < 1), progress=log)
+    full = {"fraction": 1.0, "sentences": int(len(frame))}
     for c in CONSTRUCTS:
-        table[f"rules_{c}"] = [s[c] for s in scores]
-        table[f"keyword_{c}"] = keyword_counts(ann["text"], c)
-    table["vader_neg"] = vader_negativity(ann["text"])
+        m = bootstrap_metrics(frame[c].to_numpy(), np.asarray(oof[c]), frame["doc_id"], n_boot=200,
+                              seed=int(cfg["seed"]))
+        full[c] = {"f1": m["f1"], "f1_ci": m["f1_ci"], "auroc": m["auroc"]}
+    return rows + [full]
+
+
+def sentence_table(frame, result: dict):
+    """Per sentence: labels, out-of-fold trained scores, rule scores, keyword counts, VADER neg."""
+    cols = ["id", "doc_id", "corpus", "actor", "stratum", "fold"] + list(CONSTRUCTS)
+    table = frame[cols].copy()
+    table.insert(table.columns.get_loc("stratum") + 1, "rules_in_sample", table["stratum"].isin(FIRST_RELEASE))
+    for engine in ("trained", "rules"):
+        for c in CONSTRUCTS:
+            table[f"{engine}_{c}"] = result["_scores"][engine][c]
+    for c in CONSTRUCTS:
+        table[f"keyword_{c}"] = keyword_counts(frame["text"], c)
+    table["vader_neg"] = vader_negativity(frame["text"])
     return table
 
 
-def metrics(table, threshold: float, n_boot: int, seed: int):
-    """The tidy metrics table and the VADER threshold chosen."""
+def _rows(method: str, subset: str, construct: str, m: dict, threshold: float, in_sample: bool) -> list[dict]:
+    """Tidy rows of one :func:`rhetoric.validation.bootstrap_metrics` result."""
+    rows = []
+    for metric in METRICS:
+        lo, hi = m.get(f"{metric}_ci") or (None, None)
+        rows.append({"method": method, "subset": subset, "construct": construct, "metric": metric,
+                     "estimate": m.get(metric), "low": lo, "high": hi, "n": m["n"], "positives": m["positives"],
+                     "threshold": threshold, "in_sample": in_sample})
+    return rows
+
+
+def _figure_rows(method: str, figures: dict, prefix: str, threshold: float, in_sample: bool) -> list[dict]:
+    """Rows of a :func:`rhetoric.validation.summarise` result: ``<prefix>``, each corpus, each actor."""
+    rows = []
+    for c in CONSTRUCTS:
+        f = figures[c]
+        rows += _rows(method, prefix, c, f["all"], threshold, in_sample)
+        for k, m in f["by_corpus"].items():
+            rows += _rows(method, f"{prefix}:corpus={k}", c, m, threshold, in_sample)
+        for k, m in f["by_actor"].items():
+            rows += _rows(method, f"{prefix}:actor={k}", c, m, threshold, in_sample)
+    return rows
+
+
+def metrics(table, result: dict, n_boot: int, seed: int):
+    """The tidy metrics table (see the module docstring) and VADER's threshold.
+
+    ``subset`` is ``all`` or ``held_out`` (the sentences the rules were not written from),
+    optionally ``:corpus=...`` / ``:actor=...``. ``in_sample`` marks the rules on all
+    sentences (they were written from part of them) and VADER (its threshold is chosen on
+    the sentences it is scored on)."""
     import numpy as np
     import pandas as pd
 
-    rows = []
-    vader_t, _ = best_f1_threshold(table["threat"], table["vader_neg"])
-    for ci, c in enumerate(CONSTRUCTS):
-        y = table[c].to_numpy()
-        preds = {
-            "rules": table[f"rules_{c}"].to_numpy() >= threshold,
-            "keyword": table[f"keyword_{c}"].to_numpy() >= 1,
-        }
-        scores = {"rules": table[f"rules_{c}"], "keyword": table[f"keyword_{c}"]}
-        cut = {"rules": threshold, "keyword": 1.0}
+    from rhetoric.validation import bootstrap_metrics
+
+    threshold = float(result["threshold"])
+    trained, rules = result["engines"]["trained"], result["engines"]["rules"]
+    held = ~table["rules_in_sample"].to_numpy()
+    part = table[held]
+    groups = part["doc_id"].to_numpy()
+    rows = _figure_rows("trained", trained["figures"], "all", threshold, False)
+    rows += _figure_rows("rules", rules["figures"], "all", threshold, True)
+    rows += _figure_rows("rules", rules["held_out_for_rules"], "held_out", threshold, False)
+    vader_t, _ = best_f1_threshold(part["threat"], part["vader_neg"])
+    for c in CONSTRUCTS:
+        y = part[c].to_numpy()
+        boot = {"n_boot": n_boot, "seed": seed}
+        rows += _rows("trained", "held_out", c, bootstrap_metrics(y, part[f"trained_{c}"], groups, threshold=threshold,
+                                                                  **boot), threshold, False)
+        rows += _rows("keyword", "held_out", c, bootstrap_metrics(y, part[f"keyword_{c}"], groups, threshold=1.0,
+                                                                  **boot), 1.0, False)
         if c == "threat":
-            preds["vader"] = table["vader_neg"].to_numpy() >= vader_t
-            scores["vader"] = table["vader_neg"]
-            cut["vader"] = vader_t
-        # one stream of resamples per construct, the same for every method (paired)
-        boots = bootstrap_prf(y, preds, n_boot, seed + ci)
-        for m, pred in preds.items():
-            point = prf(y, pred)
-            lo = np.percentile(boots[m], 2.5, axis=0)
-            hi = np.percentile(boots[m], 97.5, axis=0)
-            for j, metric in enumerate(("precision", "recall", "f1")):
-                rows.append({"construct": c, "method": m, "metric": metric, "estimate": point[j],
-                             "low": lo[j], "high": hi[j]})
-            rows.append({"construct": c, "method": m, "metric": "auroc", "estimate": auroc(y, scores[m]),
-                         "low": np.nan, "high": np.nan})
-        diff = boots["rules"][:, 2] - boots["keyword"][:, 2]
-        point = prf(y, preds["rules"])[2] - prf(y, preds["keyword"])[2]
-        rows.append({"construct": c, "method": "rules_minus_keyword", "metric": "f1", "estimate": point,
-                     "low": np.percentile(diff, 2.5), "high": np.percentile(diff, 97.5)})
-        for r in rows:
-            if r["construct"] == c:
-                r.setdefault("n", len(y))
-                r.setdefault("positives", int(y.sum()))
-                r.setdefault("threshold", cut.get(r["method"], np.nan))
-    return pd.DataFrame(rows), vader_t
+            rows += _rows("vader", "held_out", c, bootstrap_metrics(y, part["vader_neg"], groups, threshold=vader_t,
+                                                                    **boot), vader_t, True)
+    tidy = pd.DataFrame(rows)
+    tidy[["estimate", "low", "high"]] = tidy[["estimate", "low", "high"]].astype(float).fillna(np.nan)
+    return tidy, vader_t
 
 
-def subset_metrics(table, threshold: float, n_boot: int, seed: int):
-    """Rules and keyword precision, recall, F1 (bootstrap intervals) and AUROC per subset
-    of the sentences: each corpus, and the rules' in-sample first release against the
-    later rounds. Same columns as the pooled table, plus ``subset``."""
-    import numpy as np
+def learning_table(result: dict):
     import pandas as pd
 
-    subsets = [(f"corpus={c}", table["corpus"] == c) for c in sorted(table["corpus"].unique())]
-    subsets += [("rules_in_sample=true", table["rules_in_sample"]), ("rules_in_sample=false", ~table["rules_in_sample"])]
     rows = []
-    for name, mask in subsets:
-        part = table[mask.to_numpy()]
-        if part.empty:
-            continue
-        for ci, c in enumerate(CONSTRUCTS):
-            y = part[c].to_numpy()
-            preds = {"rules": part[f"rules_{c}"].to_numpy() >= threshold, "keyword": part[f"keyword_{c}"].to_numpy() >= 1}
-            scores = {"rules": part[f"rules_{c}"], "keyword": part[f"keyword_{c}"]}
-            boots = bootstrap_prf(y, preds, n_boot, seed + ci)
-            for m, pred in preds.items():
-                point = prf(y, pred)
-                lo = np.percentile(boots[m], 2.5, axis=0)
-                hi = np.percentile(boots[m], 97.5, axis=0)
-                for j, metric in enumerate(("precision", "recall", "f1")):
-                    rows.append({"subset": name, "construct": c, "method": m, "metric": metric, "estimate": point[j],
-                                 "low": lo[j], "high": hi[j], "n": len(y), "positives": int(y.sum())})
-                rows.append({"subset": name, "construct": c, "method": m, "metric": "auroc",
-                             "estimate": auroc(y, scores[m]), "low": np.nan, "high": np.nan, "n": len(y),
-                             "positives": int(y.sum())})
+    for r in result["engines"]["trained"].get("learning_curve") or []:
+        for c in CONSTRUCTS:
+            lo, hi = r[c]["f1_ci"]
+            rows.append({"fraction": r["fraction"], "sentences": r["sentences"], "construct": c,
+                         "f1": r[c]["f1"], "f1_low": lo, "f1_high": hi, "auroc": r[c]["auroc"]})
+    return pd.DataFrame(rows, columns=["fraction", "sentences", "construct", "f1", "f1_low", "f1_high", "auroc"])
+
+
+def calibration_table(result: dict):
+    import pandas as pd
+
+    rows = []
+    for engine, entry in result["engines"].items():
+        for c in CONSTRUCTS:
+            for b in entry["figures"][c]["calibration"]:
+                rows.append({"engine": engine, "construct": c, **b})
     return pd.DataFrame(rows)
 
-
-_WORDS = ["none", "one", "two", "three", "four", "five"]
 
 #: The codebook's worked example (CODEBOOK.md): the paper shows how the rules read it.
 WORKED_EXAMPLE = ("If any of their forces cross that line, the response will be swift, severe and shared by "
                   "all of us; we will not bargain over the right of a nation to choose its alliances.")
 
-METHOD_MACRO = {"rules": "Rules", "keyword": "Keyword", "vader": "Vader", "rules_minus_keyword": "RulesMinusKeyword"}
-METRIC_MACRO = {"precision": "Precision", "recall": "Recall", "f1": "FOne", "auroc": "Auroc"}
+METHOD_MACRO = {"trained": "Trained", "rules": "Rules", "keyword": "Keyword", "vader": "Vader"}
+METRIC_MACRO = {"precision": "Precision", "recall": "Recall", "f1": "FOne", "fpr": "Fpr", "auroc": "Auroc"}
 
 
-def numbers(table, tidy, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
+def _fmt_metric(metric: str, value) -> str:
+    """F1 with :func:`f1_digits` decimals, false-positive rates as percentages (one decimal),
+    the rest with two."""
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if metric == "fpr":
+        return fmt(value, 1, percent=True)
+    return fmt(value, f1_digits(value) if metric == "f1" else 2)
+
+
+#: (method, subset, macro infix, metrics) quoted by the text
+QUOTED = (
+    ("trained", "all", "", ("precision", "recall", "f1", "auroc")),
+    ("trained", "all:corpus=ungdc", "Un", ("fpr",)),
+    ("trained", "held_out", "HeldOut", ("f1",)),
+    ("rules", "held_out", "HeldOut", ("precision", "recall", "f1", "auroc")),
+    ("rules", "held_out:corpus=ungdc", "Un", ("fpr",)),
+    ("keyword", "held_out", "HeldOut", ("f1",)),
+    ("vader", "held_out", "HeldOut", ("f1", "auroc")),
+)
+
+
+def numbers(table, tidy, learning, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
+    held = ~table["rules_in_sample"]
     values = {
         "ValSentences": fmt(len(table)),
         "ValDocuments": fmt(table["doc_id"].nunique()),
+        "ValFolds": fmt(table["fold"].nunique()),
         # per corpus (crisis statements | UN General Debate) and the rules' in-sample share
         "ValCrisisSentences": fmt(int((table["corpus"] == "crisis").sum())),
         "ValCrisisDocuments": fmt(table.loc[table["corpus"] == "crisis", "doc_id"].nunique()),
         "ValUngdcSentences": fmt(int((table["corpus"] == "ungdc").sum())),
         "ValUngdcDocuments": fmt(table.loc[table["corpus"] == "ungdc", "doc_id"].nunique()),
         "ValRulesInSampleSentences": fmt(int(table["rules_in_sample"].sum())),
+        "ValHeldOutSentences": fmt(int(held.sum())),
+        "ValHeldOutDocuments": fmt(table.loc[held, "doc_id"].nunique()),
         "ValBoot": fmt(n_boot),
         "ValVaderThreshold": fmt(vader_t, 3),
         "ValKappaHeldOut": fmt(held_out),
@@ -366,18 +408,28 @@ def numbers(table, tidy, kappa, held_out, vader_t, n_boot) -> dict[str, str]:
         values[macro("val", c, "kappa")] = fmt(kappa[c], 2)
         values[macro("val", c, "keywords")] = (keyword_display(c).replace("\\", "").replace("_", r"\_")
                                                .replace("|", r"\textbar{}"))
-    # how many constructs the rules beat the keyword count on F1, the interval of the
-    # paired difference excluding zero (written as a word: the text says "in all four")
-    diff = tidy[tidy["method"] == "rules_minus_keyword"]
-    beat = int((diff["low"] > 0).sum())
-    values["ValRulesBeatKeywordCount"] = ("all four" if beat == len(CONSTRUCTS) == 4
-                                          else f"{_WORDS[beat]} of {_WORDS[len(CONSTRUCTS)]}")
-    for r in tidy.itertuples():
-        base = "Val" + macro(r.construct) + METHOD_MACRO[r.method] + METRIC_MACRO[r.metric]
-        values[base] = fmt(r.estimate, 2, sign=r.method == "rules_minus_keyword")
-        if r.metric != "auroc":
-            values[base + "Low"] = fmt(r.low, 2, sign=r.method == "rules_minus_keyword")
-            values[base + "High"] = fmt(r.high, 2, sign=r.method == "rules_minus_keyword")
+    key = tidy.set_index(["method", "subset", "construct", "metric"])
+    for method, subset, infix, quoted in QUOTED:
+        for c in CONSTRUCTS:
+            for metric in quoted:
+                if (method, subset, c, metric) not in key.index:
+                    continue
+                r = key.loc[(method, subset, c, metric)]
+                base = "Val" + macro(c) + METHOD_MACRO[method] + infix + METRIC_MACRO[metric]
+                values[base] = _fmt_metric(metric, r["estimate"])
+                values[base + "Low"] = _fmt_metric(metric, r["low"])
+                values[base + "High"] = _fmt_metric(metric, r["high"])
+    # the learning curve: the smallest share of the training documents and all of them
+    if not learning.empty:
+        for name, fraction in (("Least", learning["fraction"].min()), ("Full", learning["fraction"].max())):
+            rows = learning[learning["fraction"] == fraction].set_index("construct")
+            values[f"ValLearn{name}Share"] = fmt(fraction * 100)
+            values[f"ValLearn{name}Sentences"] = fmt(int(rows["sentences"].iloc[0]))
+            for c in CONSTRUCTS:
+                base = "Val" + macro(c) + "Learn" + name + "FOne"
+                values[base] = _fmt_metric("f1", rows.loc[c, "f1"])
+                values[base + "Low"] = _fmt_metric("f1", rows.loc[c, "f1_low"])
+                values[base + "High"] = _fmt_metric("f1", rows.loc[c, "f1_high"])
     return values
 
 
@@ -387,7 +439,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__, argv)
     seed, settings = section("validation", DEFAULTS)
     n_boot = int(settings["small"]["n_boot"] if args.small else settings["n_boot"])
-    threshold = float(settings["threshold"])
     dirs = out_dirs()
 
     from rhetoric.paths import data_root
@@ -396,15 +447,22 @@ def main(argv: list[str] | None = None) -> int:
     kappa, held_out = read_agreement(agreement)
     log(f"agreement from {agreement}: " + ", ".join(f"{c} {k:.2f}" for c, k in kappa.items()))
 
-    ann = load(args.small, seed, settings)
-    log(f"scoring {len(ann):,} annotated sentences (rules, keywords, VADER)")
-    table = score_sentences(ann, threshold)
-    log(f"bootstrapping {n_boot:,} resamples")
-    tidy, vader_t = metrics(table, threshold, n_boot, seed)
+    result, frame = run_evaluate(args.small, seed, settings)
+    if float(result["threshold"]) != float(settings["threshold"]):
+        raise SystemExit(f"config validation.threshold is {settings['threshold']}, evaluate() uses "
+                         f"{result['threshold']}")
+    log(f"scoring {len(frame):,} labelled sentences with the baselines (keywords, VADER)")
+    table = sentence_table(frame, result)
+    tidy, vader_t = metrics(table, result, n_boot, seed)
+    learning = learning_table(result)
 
+    public = {k: v for k, v in result.items() if not k.startswith("_")}
+    public["annotations"] = {k: v for k, v in public["annotations"].items() if k != "file"}  # no local paths
+    atomic_write_json(public, dirs["data"] / "validation_evaluate.json")
     atomic_write_csv(table, dirs["data"] / "validation_sentences.csv")
     atomic_write_csv(tidy, dirs["data"] / "validation_metrics.csv")
-    atomic_write_csv(subset_metrics(table, threshold, n_boot, seed), dirs["data"] / "validation_subsets.csv")
+    atomic_write_csv(learning, dirs["data"] / "validation_learning.csv")
+    atomic_write_csv(calibration_table(result), dirs["data"] / "validation_calibration.csv")
     atomic_write_csv(pd.DataFrame({"construct": list(kappa), "kappa": list(kappa.values()),
                                    "held_out_sentences": held_out}),
                      dirs["data"] / "validation_kappa.csv")
@@ -412,11 +470,14 @@ def main(argv: list[str] | None = None) -> int:
                      dirs["data"] / "validation_keywords.csv")
     import rhetoric
 
-    atomic_write_text(rhetoric.score(WORKED_EXAMPLE, split=False).explain() + "\n",
+    atomic_write_text(rhetoric.score(WORKED_EXAMPLE, split=False, engine="rules").explain() + "\n",
                       dirs["data"] / "validation_example.txt")
-    numbers_json(numbers(table, tidy, kappa, held_out, vader_t, n_boot), dirs["numbers"] / "validation.json")
-    f1 = tidy[(tidy["metric"] == "f1") & (tidy["method"] == "rules")].set_index("construct")["estimate"]
-    log("F1 (rules): " + ", ".join(f"{c} {v:.2f}" for c, v in f1.items()) + f"; VADER threshold {vader_t:.3f}")
+    numbers_json(numbers(table, tidy, learning, kappa, held_out, vader_t, n_boot),
+                 dirs["numbers"] / "validation.json")
+    f1 = tidy[(tidy["metric"] == "f1") & (tidy["subset"] == "all") & (tidy["method"] == "trained")]
+    held = tidy[(tidy["metric"] == "f1") & (tidy["subset"] == "held_out") & (tidy["method"] == "rules")]
+    log("F1 (trained, out-of-fold): " + ", ".join(f"{r.construct} {r.estimate:.2f}" for r in f1.itertuples())
+        + "; rules, held out: " + ", ".join(f"{r.construct} {r.estimate:.2f}" for r in held.itertuples()))
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Table: precision, recall, F1 [bootstrap 95% interval] and AUROC per construct and
-method, with the annotators' agreement (Cohen's kappa).
+"""Table: the trained scorer's out-of-fold precision, recall, F1, AUROC and false-positive
+rate [document-bootstrap 95% interval] per construct, on all sentences and by corpus, with
+the annotators' agreement (Cohen's kappa).
 
     python paper/scripts/tab_validation.py
 
@@ -20,7 +21,8 @@ from _common import atomic_write_text, log, out_dirs  # noqa: E402
 
 from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
 LABEL = {"threat": "Threat", "conditionality": "Conditionality", "two_path": "Two paths", "commitment": "Commitment"}
-METHODS = ("rules", "keyword", "vader")
+#: the rows of each construct: subset of validation_metrics.csv (method "trained") and its label
+SUBSETS = (("all", "All"), ("all:corpus=crisis", "Crisis"), ("all:corpus=ungdc", "UN GD"))
 
 
 def short(x: float) -> str:
@@ -35,35 +37,35 @@ def cell(est: float, lo: float, hi: float) -> str:
     return f"{short(est)} [{short(lo)}, {short(hi)}]"
 
 
+def pct(x: float) -> str:
+    return "--" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}"
+
+
 def render(tidy, kappa) -> str:
     lines = [
-        r"\begin{tabular}{@{}lrrlcccc@{}}",
+        r"\begin{tabular}{@{}lrlrrccccc@{}}",
         r"\toprule",
-        r"Construct & Pos. & $\kappa$ & Method & Precision & Recall & F1 & AUROC \\",
+        r"Construct & $\kappa$ & Sentences & $n$ & Pos. & Precision & Recall & F1 & AUROC & FPR (\%) \\",
         r"\midrule",
     ]
-    key = tidy.set_index(["construct", "method", "metric"])
+    key = tidy[tidy["method"] == "trained"].set_index(["subset", "construct", "metric"])
     for i, c in enumerate(CONSTRUCTS):
-        methods = [m for m in METHODS if (c, m, "f1") in key.index]
-        for j, m in enumerate(methods):
-            p, r, f, a = (key.loc[(c, m, metric)] for metric in ("precision", "recall", "f1", "auroc"))
-            if m == "rules":
-                name = r"Rules ($\geq$ 0.5)"
-            elif m == "keyword":
-                name = r"Keywords ($\geq$ 1)"
-            else:
-                name = rf"VADER neg ($\geq$ {p['threshold']:.3f})"
+        subsets = [(s, label) for s, label in SUBSETS if (s, c, "f1") in key.index]
+        for j, (s, label) in enumerate(subsets):
+            p, r, f, a, fpr = (key.loc[(s, c, m)] for m in ("precision", "recall", "f1", "auroc", "fpr"))
             first = j == 0
             lines.append(" & ".join([
                 LABEL[c] if first else "",
-                str(int(p["positives"])) if first else "",
                 f"{kappa[c]:.2f}" if first else "",
-                name,
+                label,
+                f"{int(p['n']):,}",
+                str(int(p["positives"])),
                 cell(p["estimate"], p["low"], p["high"]),
                 cell(r["estimate"], r["low"], r["high"]),
-                (r"\textbf{%s}" % short(f["estimate"]) if m == "rules" else short(f["estimate"]))
+                (r"\textbf{%s}" % short(f["estimate"]) if s == "all" else short(f["estimate"]))
                 + f" [{short(f['low'])}, {short(f['high'])}]",
-                short(a["estimate"]),
+                cell(a["estimate"], a["low"], a["high"]),
+                f"{pct(fpr['estimate'])} [{pct(fpr['low'])}, {pct(fpr['high'])}]",
             ]) + r" \\")
         if i < len(CONSTRUCTS) - 1:
             lines.append(r"\addlinespace")

@@ -1,0 +1,63 @@
+"""Figure: the trained scorer's out-of-fold F1 by share of the training documents.
+
+    python paper/scripts/fig_learning_curve.py
+
+Reads ``build/data/validation_learning.csv`` (``compute_validation.py``, from
+:func:`rhetoric.validation.learning_curve`: at each share, the models of every outer fold
+are fitted to that share of the training documents, the held-out fold staying whole) and
+writes ``figures/fig_learning_curve.pdf`` and ``.png``: one panel per construct, F1 against
+the share of documents (log scale), with the document-bootstrap 95% interval as a band.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import log, out_dirs  # noqa: E402
+from _style import CONSTRUCT_LABEL, CONSTRUCT_STYLE, WIDTH, save, setup  # noqa: E402
+
+from rhetoric.constructs import CONSTRUCTS  # noqa: E402  (the registry)
+
+
+def main() -> int:
+    import pandas as pd
+
+    plt = setup()
+    dirs = out_dirs()
+    curve = pd.read_csv(dirs["data"] / "validation_learning.csv")
+    if curve.empty:
+        raise SystemExit("validation_learning.csv is empty: compute_validation.py ran without the learning curve")
+    shares = sorted(curve["fraction"].unique())
+    sentences = curve.groupby("fraction")["sentences"].first()
+
+    fig, axes = plt.subplots(1, len(CONSTRUCTS), figsize=(WIDTH, 2.3), sharey=True)
+    for ax, c in zip(axes, CONSTRUCTS):
+        d = curve[curve["construct"] == c].sort_values("fraction")
+        x = d["fraction"] * 100
+        ax.fill_between(x, d["f1_low"], d["f1_high"], color="0.85", linewidth=0)
+        ax.plot(x, d["f1"], **CONSTRUCT_STYLE[c])
+        ax.set_title(CONSTRUCT_LABEL[c])
+        ax.set_xscale("log")  # the shares are 10, 20, 50, 100%: evenly spread on a log axis
+        ax.set_xlim(min(shares) * 100 / 1.4, 140)
+        ax.set_xticks([s * 100 for s in shares])
+        ax.set_xticklabels([f"{s * 100:.0f}" for s in shares])
+        ax.minorticks_off()
+        ax.set_ylim(0, 1)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_yticklabels(["0", ".25", ".5", ".75", "1"])
+        ax.grid(axis="y", color="0.9", linewidth=0.6)
+        ax.set_axisbelow(True)
+    axes[0].set_ylabel("Out-of-fold F1")
+    full = sentences[max(shares)]
+    fig.supxlabel(f"Share of the training documents (%, log scale; 100% = all {full:,} labelled sentences)",
+                  fontsize=8.5, y=0.02)
+    fig.subplots_adjust(bottom=0.24, wspace=0.12)
+    save(fig, "fig_learning_curve")
+    log("fig_learning_curve done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
