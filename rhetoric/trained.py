@@ -40,7 +40,8 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import cached_property, lru_cache, reduce
+from itertools import repeat
 from operator import add
 from pathlib import Path
 
@@ -213,20 +214,27 @@ class ModelError(ValueError):
     """A model folder that cannot be read; the message names the file and the problem."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TrainedModel:
     """A fitted linear model per construct: intercepts (threshold folded in) and the
-    weight of each feature for each construct (``weights[feature]`` is a tuple in
+    weight of each feature for each construct: ``names[i]`` has weight ``columns[j][i]``
+    for ``constructs[j]`` (as :attr:`weights`, ``weights[feature]`` is a tuple in
     ``constructs`` order)."""
 
     constructs: tuple[str, ...]
     intercepts: dict[str, float]
     thresholds: dict[str, float]
-    weights: dict[str, tuple[float, ...]]
+    names: tuple[str, ...]
+    columns: tuple[tuple[float, ...], ...]
     ngram_max: int
     pairs: bool = False
     path: Path | None = None
     card: dict | None = None
+
+    @cached_property
+    def weights(self) -> dict[str, tuple[float, ...]]:
+        """``{feature: (weight for each construct, in constructs order)}``."""
+        return dict(zip(self.names, zip(*self.columns)))
 
     def logits(self, names) -> list[float]:
         """Each construct's log-odds for a sentence with these feature occurrences: the
@@ -253,35 +261,181 @@ class TrainedModel:
                     out.append(Evidence(c, name, v, s, e, text, reason))
         return out
 
+    # --- many sentences at once (numpy) --------------------------------------------
 
-def read_weights(path: Path, constructs: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    @property
+    def batchable(self) -> bool:
+        """Whether :meth:`logit_matrix` can score sentences of this model (words and word
+        pairs, no ``pair:`` terms)."""
+        return not self.pairs and 1 <= self.ngram_max <= 2
+
+    @cached_property
+    def _batch(self) -> "_Batch":
+        return _Batch(self)
+
+    def head_rows(self, found: dict | None, rules_evidence: list[Evidence], question: bool, *,
+                  cue_lexicons=(), target_lexicon=None) -> list[int]:
+        """The rows (in :attr:`names`) of a sentence's rule, cue, target and question terms
+        that have a weight, in the order of :func:`sentence_names` (its words aside)."""
+        index = self._batch.index
+        names = sentence_names("", found, rules_evidence, question, ngram_max=0, cue_lexicons=cue_lexicons,
+                               target_lexicon=target_lexicon)
+        return [index[n] for n in names if n in index]
+
+    def logit_matrix(self, lows: list[str], heads: list):
+        """The log-odds of many lower-cased sentences, an array of one row per sentence and
+        one column per construct: each the same float as :meth:`logits` of the
+        sentence's :func:`sentence_names` (``heads[i]``: :meth:`head_rows` of sentence
+        ``i``). The weights are added in the same order, one by one, only for all
+        sentences at once: numpy adds the first term of every sentence, then the second
+        of every sentence that has one, and so on."""
+        return self._batch.logits(lows, heads)
+
+
+# A token no lower-cased sentence holds (its letters would have been lowered), to join
+# sentences with: their words are then found by one call of the tokenizer.
+_SENTINEL = "Q"
+# Fewer sentences than this still adding terms at a step: finish them one by one.
+_TAIL = 8
+
+
+class _Batch:
+    """The weights as numpy arrays, and the words of the model as ids, for
+    :meth:`TrainedModel.logit_matrix`."""
+
+    def __init__(self, model: TrainedModel):
+        import numpy as np
+
+        self.np = np
+        n = len(model.names)
+        self.width = len(model.constructs)
+        self.weights = np.array(model.columns, dtype=np.float64).reshape(self.width, n).T.copy()
+        self.intercepts = np.array([model.intercepts[c] for c in model.constructs], dtype=np.float64)
+        self.index = dict(zip(model.names, range(n)))
+        vocab: dict[str, int] = {}
+        unigrams, bigrams = [], []  # (token id, row), ((id, id), row)
+        for row, name in enumerate(model.names):
+            if name.startswith("w:"):
+                gram = name[2:].split(" ")
+                ids = [vocab.setdefault(w, len(vocab)) for w in gram]
+                if len(ids) == 1:
+                    unigrams.append((ids[0], row))
+                elif len(ids) == 2 and model.ngram_max >= 2:
+                    bigrams.append((ids, row))
+        v = len(vocab)
+        self.unknown, self.sep = v, v + 1  # ids of a word the model lacks and of the sentinel
+        self.base = v + 2
+        self.lookup = dict(vocab)
+        self.lookup[_SENTINEL] = self.sep
+        self.unigram_row = np.full(v + 2, -1, dtype=np.int64)
+        if unigrams:
+            ids, rows = zip(*unigrams)
+            self.unigram_row[list(ids)] = rows
+        codes = np.array([a * self.base + b for (a, b), _ in bigrams], dtype=np.int64)
+        rows = np.array([row for _, row in bigrams], dtype=np.int64)
+        order = np.argsort(codes)
+        self.bigram_codes, self.bigram_rows = codes[order], rows[order]
+        self.bigrams = model.ngram_max >= 2 and len(codes) > 0
+
+    def _first(self, seg, rows, n_rows: int):
+        """The entries of ``rows`` (>= 0) met first in their sentence, in their order."""
+        np = self.np
+        keep = rows >= 0
+        seg, rows = seg[keep], rows[keep]
+        if not len(rows):
+            return seg, rows
+        _, first = np.unique(seg * n_rows + rows, return_index=True)
+        first.sort()
+        return seg[first], rows[first]
+
+    def logits(self, lows: list[str], heads: list):
+        np = self.np
+        n = len(lows)
+        n_rows = len(self.weights) + 1
+        tokens = _TOKEN.findall(f"\n{_SENTINEL}\n".join(lows))
+        ids = np.fromiter(map(self.lookup.get, tokens, repeat(self.unknown)), dtype=np.int64, count=len(tokens))
+        sep = ids == self.sep
+        seg = np.cumsum(sep)[~sep]  # the sentence of each word
+        ids = ids[~sep]
+        parts = [(np.repeat(np.arange(n), list(map(len, heads))),
+                  np.fromiter((r for h in heads for r in h), dtype=np.int64))]
+        # each word and each pair of words once, in order of first occurrence
+        parts.append(self._first(seg, self.unigram_row[ids], n_rows))
+        if self.bigrams and len(ids) > 1:
+            same = seg[1:] == seg[:-1]
+            codes = ids[:-1] * self.base + ids[1:]
+            at = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
+            rows = np.where(same & (self.bigram_codes[at] == codes), self.bigram_rows[at], -1)
+            parts.append(self._first(seg[:-1], rows, n_rows))
+        segs = np.concatenate([p[0] for p in parts])
+        rows = np.concatenate([p[1] for p in parts])
+        order = np.argsort(segs, kind="stable")  # by sentence: rules, cues..., words, pairs
+        segs, rows = segs[order], rows[order]
+        return self._sums(n, segs, rows)
+
+    def _sums(self, n: int, segs, rows):
+        """Per sentence, its intercepts plus the weights of its ``rows`` (``segs``: the
+        sentence of each, grouped by sentence), added left to right."""
+        np = self.np
+        weights = self.weights
+        lengths = np.bincount(segs, minlength=n)
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        by_length = np.argsort(-lengths, kind="stable")  # rank -> sentence
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_length] = np.arange(n)
+        acc = np.tile(self.intercepts, (n, 1))
+        if len(rows):
+            # entry of every sentence's j-th term: in order of j, then of rank
+            j = np.arange(len(rows)) - starts[segs]
+            terms = weights[rows[np.argsort(j * n + rank[segs])]]
+            active = np.bincount(j)  # sentences with more than j terms
+            at = 0
+            for step, k in enumerate(active.tolist()):
+                if k < _TAIL:
+                    # the longest few: the rest of their terms one sentence at a time
+                    for r in range(k):
+                        s = by_length[r]
+                        rest = weights[rows[starts[s] + step : starts[s] + lengths[s]]]
+                        acc[r] = np.add.accumulate(np.vstack([acc[r : r + 1], rest]), axis=0)[-1]
+                    break
+                acc[:k] += terms[at : at + k]
+                at += k
+        return acc[rank]
+
+
+def read_weights(path: Path, constructs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...]]:
     """Read ``weights.tsv``: a header ``feature`` + the constructs, one row per feature.
+    Returns the features' names and one column of weights per construct.
 
-    It is read at every start, so in blocks of lines, each split at once and its numbers
+    It is read at every start, so at once: the text split into cells and its numbers
     parsed column by column; a file that fails a check of this fast path is read again
     row by row (:func:`_read_weights_rows`), which names the line of the error."""
     width = len(constructs) + 1
-    weights: dict[str, tuple[float, ...]] = {}
     with open(path, encoding="utf-8") as fh:
-        if fh.readline() != "\t".join(["feature", *constructs]) + "\n":
-            return _read_weights_rows(path, constructs)
-        while lines := fh.readlines(1 << 18):
-            # every line ends a row of ``width`` cells
-            if any(line.count("\t") != width - 1 for line in lines) or not lines[-1].endswith("\n"):
-                return _read_weights_rows(path, constructs)
-            cells = "".join(lines).replace("\n", "\t").split("\t")
-            try:
-                columns = [list(map(float, cells[j::width])) for j in range(1, width)]
-            except ValueError:
-                return _read_weights_rows(path, constructs)
-            # every weight is finite when the sum of their magnitudes is
-            if not all(math.isfinite(sum(map(abs, c))) for c in columns):
-                return _read_weights_rows(path, constructs)
-            weights.update(zip(cells[0::width], zip(*columns)))
-    return weights
+        text = fh.read()
+    header = "\t".join(["feature", *constructs]) + "\n"
+    if not text.startswith(header) or not text.endswith("\n"):
+        return _read_weights_rows(path, constructs)
+    body = text[len(header):]
+    # every line is a row of ``width`` cells
+    if body and set(map(str.count, body[:-1].split("\n"), repeat("\t"))) != {width - 1}:
+        return _read_weights_rows(path, constructs)
+    cells = body.replace("\n", "\t").split("\t")
+    try:
+        columns = tuple(tuple(map(float, cells[j:-1:width])) for j in range(1, width))
+    except ValueError:
+        return _read_weights_rows(path, constructs)
+    # every weight is finite when the sum of their magnitudes is
+    if not all(math.isfinite(sum(map(abs, c))) for c in columns):
+        return _read_weights_rows(path, constructs)
+    names = tuple(cells[0:-1:width])
+    if len(set(names)) != len(names):  # a feature twice: the last row counts, as row by row
+        return _read_weights_rows(path, constructs)
+    return names, columns
 
 
-def _read_weights_rows(path: Path, constructs: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+def _read_weights_rows(path: Path, constructs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...]]:
     """:func:`read_weights` row by row, with the line of the first error."""
     weights: dict[str, tuple[float, ...]] = {}
     with open(path, encoding="utf-8") as fh:
@@ -299,7 +453,8 @@ def _read_weights_rows(path: Path, constructs: tuple[str, ...]) -> dict[str, tup
             if not all(math.isfinite(v) for v in values):
                 raise ModelError(f"{path}:{lineno}: a weight is not a finite number")
             weights[parts[0]] = values
-    return weights
+    columns = tuple(zip(*weights.values())) if weights else tuple(() for _ in constructs)
+    return tuple(weights), columns
 
 
 @lru_cache(maxsize=4)
@@ -318,11 +473,11 @@ def _load(path: str, stamp: tuple) -> TrainedModel:
     constructs = tuple(meta["constructs"])
     if set(constructs) != set(CONSTRUCTS):
         raise ModelError(f"{meta_path}: constructs {constructs} are not {CONSTRUCTS}")
-    weights = read_weights(folder / meta["weights_file"], constructs)
+    names, columns = read_weights(folder / meta["weights_file"], constructs)
     card_path = folder / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else None
     return TrainedModel(constructs, {c: float(meta["intercepts"][c]) for c in constructs},
-                        {c: float(meta["thresholds"][c]) for c in constructs}, weights,
+                        {c: float(meta["thresholds"][c]) for c in constructs}, names, columns,
                         int(meta["features"]["ngram_max"]), bool(meta["features"].get("pairs", False)),
                         folder, card)
 
