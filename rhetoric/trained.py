@@ -35,11 +35,12 @@ another model folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, reduce
 from itertools import repeat
 from operator import add
@@ -224,12 +225,31 @@ class TrainedModel:
     constructs: tuple[str, ...]
     intercepts: dict[str, float]
     thresholds: dict[str, float]
-    names: tuple[str, ...]
-    columns: tuple[tuple[float, ...], ...]
     ngram_max: int
     pairs: bool = False
     path: Path | None = None
     card: dict | None = None
+    #: ``weights.tsv`` and its SHA-256 (the key of the numpy copy of the weights kept in
+    #: the user's cache, see :class:`_Batch`)
+    weights_file: Path | None = None
+    weights_sha256: str = ""
+    #: ``(names, columns)`` as :func:`read_weights` gives them, when already read; else
+    #: read from ``weights_file`` when first needed
+    table: tuple | None = field(default=None, repr=False)
+
+    @cached_property
+    def _table(self) -> tuple:
+        return self.table if self.table is not None else read_weights(self.weights_file, self.constructs)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The features, in the order of ``weights.tsv``."""
+        return self._table[0]
+
+    @property
+    def columns(self) -> tuple[tuple[float, ...], ...]:
+        """One tuple of weights per construct, in :attr:`names` order."""
+        return self._table[1]
 
     @cached_property
     def weights(self) -> dict[str, tuple[float, ...]]:
@@ -292,6 +312,30 @@ class TrainedModel:
         return self._batch.logits(lows, heads)
 
 
+_BATCH_FORMAT = b"rhetoric-linear-batch/1"
+
+
+def batch_cache_dir() -> Path:
+    """Where the numpy copies of models' weights are kept: ``$RHETORIC_CACHE/models``
+    when ``RHETORIC_CACHE`` is set, else ``rhetoric/models`` in the user's cache folder
+    (``$XDG_CACHE_HOME``, default ``~/.cache``), beside the lexicons' analyses."""
+    from .lexicon import analysis_cache_dir
+
+    return analysis_cache_dir().parent / "models"
+
+
+def _batch_cache_path(model: TrainedModel) -> Path | None:
+    """``<cache>/<folder hash>.<key>.npz``: one entry per model folder, keyed on the
+    SHA-256 of its ``weights.tsv`` (None for a model not read from a file)."""
+    if not model.weights_sha256 or model.path is None:
+        return None
+    import hashlib
+
+    folder = hashlib.sha256(str(model.path.resolve()).encode()).hexdigest()[:12]
+    key = hashlib.sha256(model.weights_sha256.encode() + b"\0" + _BATCH_FORMAT).hexdigest()[:20]
+    return batch_cache_dir() / f"{folder}.{key}.npz"
+
+
 # A token no lower-cased sentence holds (its letters would have been lowered), to join
 # sentences with: their words are then found by one call of the tokenizer.
 _SENTINEL = "Q"
@@ -301,41 +345,117 @@ _TAIL = 8
 
 class _Batch:
     """The weights as numpy arrays, and the words of the model as ids, for
-    :meth:`TrainedModel.logit_matrix`."""
+    :meth:`TrainedModel.logit_matrix`.
+
+    Building them takes longer than scoring a thousand sentences, so they are kept in the
+    user's cache folder (:func:`batch_cache_dir`) as one ``.npz`` of plain arrays (read
+    with ``allow_pickle=False``: a file planted there can at worst give wrong weights,
+    as an edited ``weights.tsv`` would, never run code), under the SHA-256 of
+    ``weights.tsv``: another file is another key. A file that is not exactly what
+    :meth:`_save` writes is ignored, and nothing is written where writing is not
+    allowed or not wanted (``PYTHONDONTWRITEBYTECODE``)."""
 
     def __init__(self, model: TrainedModel):
         import numpy as np
 
         self.np = np
-        n = len(model.names)
         self.width = len(model.constructs)
-        self.weights = np.array(model.columns, dtype=np.float64).reshape(self.width, n).T.copy()
         self.intercepts = np.array([model.intercepts[c] for c in model.constructs], dtype=np.float64)
-        self.index = dict(zip(model.names, range(n)))
+        cache = _batch_cache_path(model)
+        arrays = self._read(cache) if cache is not None else None
+        if arrays is None:
+            arrays = self._build(model)
+            if cache is not None:
+                self._save(cache, arrays)
+        weights, unigram_row, codes, rows, head_rows, text = arrays
+        tokens_text, heads_text = text.tobytes().decode("utf-8").split("\0")
+        vocab = tokens_text.split("\n") if tokens_text else []
+        heads = heads_text.split("\n") if heads_text else []
+        self.weights = weights
+        self.unigram_row, self.bigram_codes, self.bigram_rows = unigram_row, codes, rows
+        self.index = dict(zip(heads, head_rows.tolist()))  # rule, cue, target... terms
+        v = len(vocab)
+        self.unknown, self.sep = v, v + 1  # ids of a word the model lacks and of the sentinel
+        self.base = v + 2
+        self.lookup = dict(zip(vocab, range(v)))
+        self.lookup[_SENTINEL] = self.sep
+        self.bigrams = model.ngram_max >= 2 and len(codes) > 0
+
+    def _build(self, model: TrainedModel) -> tuple:
+        np = self.np
+        n = len(model.names)
+        weights = np.array(model.columns, dtype=np.float64).reshape(self.width, n).T.copy()
         vocab: dict[str, int] = {}
-        unigrams, bigrams = [], []  # (token id, row), ((id, id), row)
+        unigrams, bigrams, heads = [], [], []  # (token id, row), ((id, id), row), (name, row)
         for row, name in enumerate(model.names):
             if name.startswith("w:"):
                 gram = name[2:].split(" ")
                 ids = [vocab.setdefault(w, len(vocab)) for w in gram]
                 if len(ids) == 1:
                     unigrams.append((ids[0], row))
-                elif len(ids) == 2 and model.ngram_max >= 2:
+                elif len(ids) == 2:
                     bigrams.append((ids, row))
+            else:
+                heads.append((name, row))
         v = len(vocab)
-        self.unknown, self.sep = v, v + 1  # ids of a word the model lacks and of the sentinel
-        self.base = v + 2
-        self.lookup = dict(vocab)
-        self.lookup[_SENTINEL] = self.sep
-        self.unigram_row = np.full(v + 2, -1, dtype=np.int64)
+        unigram_row = np.full(v + 2, -1, dtype=np.int64)
         if unigrams:
             ids, rows = zip(*unigrams)
-            self.unigram_row[list(ids)] = rows
-        codes = np.array([a * self.base + b for (a, b), _ in bigrams], dtype=np.int64)
+            unigram_row[list(ids)] = rows
+        codes = np.array([a * (v + 2) + b for (a, b), _ in bigrams], dtype=np.int64)
         rows = np.array([row for _, row in bigrams], dtype=np.int64)
         order = np.argsort(codes)
-        self.bigram_codes, self.bigram_rows = codes[order], rows[order]
-        self.bigrams = model.ngram_max >= 2 and len(codes) > 0
+        head_rows = np.array([row for _, row in heads], dtype=np.int64)
+        # token and head names never hold a line break or a NUL (split at those)
+        text = "\n".join(vocab) + "\0" + "\n".join(name for name, _ in heads)
+        return (weights, unigram_row, codes[order], rows[order], head_rows,
+                np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+
+    _NAMES = ("weights", "unigram_row", "bigram_codes", "bigram_rows", "head_rows", "text")
+
+    def _read(self, path: Path):
+        np = self.np
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                if sorted(npz.files) != sorted(self._NAMES):
+                    return None
+                arrays = tuple(npz[name] for name in self._NAMES)
+        except Exception:  # none yet, unreadable, or not ours: build them
+            return None
+        weights, unigram_row, codes, rows, head_rows, text = arrays
+        ints = (unigram_row, codes, rows, head_rows)
+        if weights.dtype != np.float64 or weights.ndim != 2 or weights.shape[1] != self.width \
+                or any(a.dtype != np.int64 or a.ndim != 1 for a in ints) or text.dtype != np.uint8 \
+                or len(codes) != len(rows) or text.tobytes().count(b"\0") != 1:
+            return None
+        try:
+            vocab = text.tobytes().split(b"\0")[0].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        n, v = len(weights), (vocab.count("\n") + 1 if vocab else 0)
+        if len(unigram_row) != v + 2 or any(len(a) and (a.min() < -1 or a.max() >= n) for a in (unigram_row, rows)) \
+                or (len(head_rows) and (head_rows.min() < 0 or head_rows.max() >= n)) \
+                or (len(codes) and (codes.min() < 0 or codes.max() >= (v + 2) ** 2)) \
+                or not np.isfinite(weights).all():
+            return None
+        return arrays
+
+    def _save(self, path: Path, arrays: tuple) -> None:
+        import sys
+
+        from ._atomic import atomic_path
+
+        if sys.dont_write_bytecode:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{path.name.split('.')[0]}.*.npz"):  # other versions
+                old.unlink(missing_ok=True)
+            with atomic_path(path, suffix=".npz") as tmp:
+                with open(tmp, "wb") as fh:
+                    self.np.savez(fh, **dict(zip(self._NAMES, arrays)))
+        except (OSError, ValueError):  # read-only
+            return
 
     def _first(self, seg, rows, n_rows: int):
         """The entries of ``rows`` (>= 0) met first in their sentence, in their order."""
@@ -473,13 +593,23 @@ def _load(path: str, stamp: tuple) -> TrainedModel:
     constructs = tuple(meta["constructs"])
     if set(constructs) != set(CONSTRUCTS):
         raise ModelError(f"{meta_path}: constructs {constructs} are not {CONSTRUCTS}")
-    names, columns = read_weights(folder / meta["weights_file"], constructs)
+    weights_file = folder / meta["weights_file"]
+    try:
+        sha = hashlib.sha256(weights_file.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""
+    table = None
+    model_args = (constructs, {c: float(meta["intercepts"][c]) for c in constructs},
+                  {c: float(meta["thresholds"][c]) for c in constructs},
+                  int(meta["features"]["ngram_max"]), bool(meta["features"].get("pairs", False)), folder)
+    probe = TrainedModel(*model_args, weights_file=weights_file, weights_sha256=sha)
+    cached = _batch_cache_path(probe)
+    if cached is None or not cached.is_file():
+        # read (and checked) now; with a numpy copy kept, when first needed (explain)
+        table = read_weights(weights_file, constructs)
     card_path = folder / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else None
-    return TrainedModel(constructs, {c: float(meta["intercepts"][c]) for c in constructs},
-                        {c: float(meta["thresholds"][c]) for c in constructs}, names, columns,
-                        int(meta["features"]["ngram_max"]), bool(meta["features"].get("pairs", False)),
-                        folder, card)
+    return TrainedModel(*model_args, card, weights_file, sha, table)
 
 
 def load_model(path: str | Path | None = None) -> TrainedModel:
