@@ -54,7 +54,7 @@ DEFAULTS = {
     "small": {
         "years": [1985, 1989, 1995, 2005, 2016, 2021],
         "other_countries": 8,
-        "max_chars": 800,
+        "max_chars": 4000,  # enough sentences that every group has some variation (the trained engine flags few UN sentences)
     },
 }
 
