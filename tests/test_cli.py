@@ -206,6 +206,9 @@ def test_interrupted_run_leaves_no_output(tmp_path, sig, code, jobs):
     proc = subprocess.Popen(
         [sys.executable, "-m", "rhetoric.cli", "score", "-", "-o", str(out), "--jobs", jobs],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # a test run started in the background (`make test &`) ignores SIGINT, and children
+        # inherit that: give the child the disposition a terminal user's process has
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         proc.stdin.write((THREAT + "\n").encode() * 3)
