@@ -36,6 +36,7 @@ import csv
 import gzip
 import io
 import json
+import operator
 import os
 import sys
 from pathlib import Path
@@ -329,6 +330,10 @@ class RecordWriter:
         self._text_of_row: dict[tuple, str] = {}
         self._last_row: tuple | None = None
         self._last_text: str | None = None
+        # CSV rows of ints and floats only (see _numbers): per sequence of types, a
+        # str.format template and the floats' and ints' positions; each float's text
+        self._plans: dict[tuple, tuple | None] = {}
+        self._float_text: dict[float, str] = {}
         if fmt == "csv":
             csv.writer(fh, lineterminator="\n").writerow(("id",) + self.columns)
 
@@ -367,6 +372,10 @@ class RecordWriter:
         return f'{{"id":{json.dumps(record_id, ensure_ascii=False, separators=(",", ":"))},{text}}}\n'
 
     def _format(self, row: tuple) -> str:
+        if self.fmt == "csv":
+            text = self._numbers(row)
+            if text is not None:
+                return text
         values = [_compact(v, self.digits) for v in row]
         if self.fmt == "csv":
             buf = io.StringIO()
@@ -374,3 +383,51 @@ class RecordWriter:
             return buf.getvalue()
         obj = json.dumps(dict(zip(self.columns, values)), ensure_ascii=False, separators=(",", ":"))
         return obj[1:-1]  # the members, without braces: the id goes first
+
+    # Float texts remembered (see _numbers); the memory is cleared when it is full.
+    MAX_FLOAT_TEXTS = 100_000
+
+    def _numbers(self, row: tuple) -> str | None:
+        """The CSV text of a row of ints and floats (exactly those types), as the csv
+        module writes it (``str`` of an int, ``repr`` of a float rounded to ``digits``;
+        nothing a number holds needs quoting), in a few calls for the whole row: scores
+        rows are all distinct with the trained engine. None for any other row."""
+        types = tuple(map(type, row))
+        plan = self._plans.get(types)
+        if plan is None:
+            if types in self._plans or not set(types) <= {int, float}:
+                self._plans[types] = None
+                return None
+            floats = [i for i, t in enumerate(types) if t is float]
+            ints = [i for i, t in enumerate(types) if t is int]
+            slot = {i: n for n, i in enumerate(floats + ints)}
+            template = ",".join(f"{{{slot[i]}}}" for i in range(len(types)))
+            plan = self._plans[types] = (template, _getter(floats), _getter(ints))
+        template, get_floats, get_ints = plan
+        floats = get_floats(row)
+        known = self._float_text
+        texts = list(map(known.get, floats))
+        if None in texts:
+            if len(known) >= self.MAX_FLOAT_TEXTS:
+                known.clear()
+            digits = self.digits
+            for n, value in enumerate(floats):
+                if texts[n] is None:
+                    if not value:  # 0.0 and -0.0: equal keys, two texts
+                        texts[n] = repr(value)
+                        continue
+                    text = known.get(value)  # the same value earlier in the row
+                    if text is None:
+                        text = known[value] = repr(value if digits is None else round(value, digits))
+                    texts[n] = text
+        return template.format(*texts, *get_ints(row))
+
+
+def _getter(positions: list[int]):
+    """``row -> tuple of row[i] for i in positions``."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        i = positions[0]
+        return lambda row: (row[i],)
+    return operator.itemgetter(*positions)
