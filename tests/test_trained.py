@@ -63,6 +63,63 @@ def test_feature_rows_equal_score_features_for_the_trained_engine():
         assert row == pytest.approx(tuple(rhetoric.score(text).features.values()))
 
 
+def _varied_texts(n: int, seed: int) -> list[str]:
+    """Texts of one to several sentences: the words above, apostrophes, quotes, repeated
+    words, non-ASCII words and a few long run-on sentences (the batch finishes those one
+    by one)."""
+    import random
+
+    rng = random.Random(seed)
+    extra = ["don't", "Russia's", "'quoted'", "dogs'", "a''b", "Zelensky’s", "naïve", "Київ", "_x_", "42",
+             "under_score", "!", ";", "\n"]
+    texts = []
+    for i in range(n):
+        length = rng.choice([0, 1, 3, 8, 15, 30, 60]) if i % 50 else 400
+        words = [rng.choice(WORDS if rng.random() < 0.85 else extra) for _ in range(length)]
+        texts.append(" ".join(words))
+    return texts
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_the_batched_trained_rows_equal_the_evidence_path_exactly(split, monkeypatch):
+    """feature_rows sums the trained model's weights for many sentences at once (numpy,
+    from scoring.BATCH_SENTENCES on): the same floats as score(), whose scores are sums
+    of its evidence, and as feature_rows sentence by sentence."""
+    from rhetoric import scoring
+
+    texts = _varied_texts(300, seed=11 if split else 12)
+    batched = rhetoric.feature_rows(texts, split=split)
+    monkeypatch.setattr(scoring, "BATCH_SENTENCES", 10**9)  # one sentence at a time
+    one_by_one = rhetoric.feature_rows(texts, split=split)
+    assert batched == one_by_one  # exactly: the same additions in the same order
+    for text, row in zip(texts, batched):
+        assert row == tuple(rhetoric.score(text, split=split).features.values()), text
+
+
+def test_the_numpy_copy_of_the_weights_is_kept_and_checked(tmp_path, monkeypatch):
+    """The batch path's arrays are kept in the cache folder as plain arrays (no pickle);
+    a damaged copy is ignored, and the scores stay the same."""
+    import numpy as np
+
+    monkeypatch.setenv("RHETORIC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    folder = tmp_path / "model"
+    shutil.copytree(trained.MODEL_DIR, folder)
+    monkeypatch.setenv("RHETORIC_MODEL", str(folder))
+    texts = _varied_texts(250, seed=3)
+    first = rhetoric.feature_rows(texts)
+    kept = list((tmp_path / "cache" / "models").glob("*.npz"))
+    assert len(kept) == 1
+    with np.load(kept[0], allow_pickle=False) as npz:
+        assert npz["weights"].shape == (len(trained.load_model().names), len(CONSTRUCTS))
+    trained._load.cache_clear()
+    assert rhetoric.feature_rows(texts) == first  # read back from the copy
+    kept[0].write_bytes(b"not an npz")
+    trained._load.cache_clear()
+    assert rhetoric.feature_rows(texts) == first  # a damaged copy: built again
+
+
 def test_an_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="engine='neural' is not one of"):
         rhetoric.score("x", engine="neural")
