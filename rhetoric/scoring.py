@@ -492,12 +492,9 @@ def term_lists(texts, *, ngram_max: int = 2, pairs: bool = False) -> list[list[s
     lows = [lowercase(sent) for sent in sentences]
     found = match_many(lows, _lexicon_cache[0])
 
-    class _Engine:  # what _terms reads of a model
-        pass
+    from types import SimpleNamespace
 
-    engine = _Engine()
-    engine.ngram_max = ngram_max
-    engine.pairs = pairs
+    engine = SimpleNamespace(ngram_max=ngram_max, pairs=pairs)  # the term options _terms reads of a model
     for sent, low, f in zip(sentences, lows, found):
         evidence, _, question = _evidence(sent, low, f, 0)
         out.append(_trained.term_names(_terms(sent, low, f, 0, engine, evidence, question)))
