@@ -39,6 +39,8 @@ import json
 import operator
 import os
 import sys
+from array import array
+from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Iterator, NamedTuple
 
@@ -347,7 +349,62 @@ class RecordWriter:
 
     def write_rows(self, record_ids, rows) -> None:
         """Many rows at once (one write to the file)."""
+        if self.fmt == "csv":
+            rows, record_ids = list(rows), list(record_ids)
+            if rows and set(map(type, record_ids)) == {int}:
+                texts = self._csv_texts(rows)
+                self._last_row, self._last_text = rows[-1], texts[-1]
+                self.fh.write("".join(map("{},{}\n".format, record_ids, texts)))
+                return
         self.fh.write("".join(map(self._line, record_ids, rows)))
+
+    def _csv_texts(self, rows: list) -> list[str]:
+        """The CSV text of each row (as :meth:`_format`), remembered rows from memory, new
+        ones formatted together (:meth:`_format_many`)."""
+        memo = self._text_of_row
+        texts = list(map(memo.get, rows))
+        new = [i for i, t in enumerate(texts) if t is None]
+        if new:
+            fresh = [rows[i] for i in new]
+            todo = list(dict.fromkeys(fresh))
+            formatted = self._format_many(todo) or list(map(self._format, todo))
+            if len(todo) == len(fresh):  # all distinct
+                for i, text in zip(new, formatted):
+                    texts[i] = text
+            else:
+                text_of = dict(zip(todo, formatted))
+                for i in new:
+                    texts[i] = text_of[rows[i]]
+            if len(todo) <= len(rows) // 2:  # rows that repeat (all distinct: not worth it)
+                if len(memo) + len(todo) > self.MAX_REMEMBERED:
+                    memo.clear()
+                memo.update(zip(todo, formatted))
+        return texts
+
+    def _format_many(self, rows: list) -> list[str] | None:
+        """:meth:`_format` of each of ``rows`` when they are rows of ints and floats of one
+        shape, in bulk: each distinct float rounded once for them all, each row then one
+        ``str.format``; None for other rows."""
+        types = set(map(tuple, map(map, repeat(type), rows)))
+        if len(types) != 1:
+            return None
+        self._numbers(rows[0])  # makes the plan of that shape, if it has one
+        plan = self._plans.get(types.pop())
+        if plan is None:
+            return None
+        template, get_floats, get_ints = plan
+        floats = list(chain.from_iterable(map(get_floats, rows)))
+        # 0.0 and -0.0 are one key with two texts: rows holding a -0.0 go row by row
+        bits = array("q")
+        bits.frombytes(array("d", floats).tobytes())
+        if _NEGATIVE_ZERO in bits:
+            return None
+        unique = dict.fromkeys(floats)
+        digits = self.digits
+        text_of = dict(zip(unique, map(repr, unique if digits is None else map(round, unique, repeat(digits)))))
+        width = len(floats) // len(rows)
+        float_texts = zip(*[iter(map(text_of.__getitem__, floats))] * width) if width else repeat(())
+        return [template.format(*f, *i) for f, i in zip(float_texts, map(get_ints, rows))]
 
     def _line(self, record_id, row: tuple) -> str:
         # Rows repeat (most statements carry no cue, and their values are all alike), so
@@ -421,6 +478,9 @@ class RecordWriter:
                         text = known[value] = repr(value if digits is None else round(value, digits))
                     texts[n] = text
         return template.format(*texts, *get_ints(row))
+
+
+_NEGATIVE_ZERO = -(1 << 63)  # the bits of -0.0 as a signed 64-bit integer
 
 
 def _getter(positions: list[int]):

@@ -212,3 +212,36 @@ def test_a_retrain_on_a_slice_runs_and_reproduces_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("RHETORIC_MODEL", str(outputs[0]))
     s = rhetoric.score("If Russia invades, it will face severe consequences.").sentences[0]
     assert s.scores["threat"] == pytest.approx(_sigmoid(s.logit("threat")))
+
+
+@pytest.mark.parametrize("digits", [None, 0, 4, 17])
+def test_the_writer_formats_new_rows_in_bulk_as_the_csv_module_does(digits):
+    """The trained engine's rows are all distinct: RecordWriter.write_rows formats them in
+    bulk (one template per row shape). Same bytes as csv.writer of the rounded values,
+    with 0.0 and -0.0, nan, inf, bools, strings, repeated rows and non-int ids."""
+    import csv
+    import io
+    import random
+
+    from rhetoric.io import RecordWriter, _compact
+
+    odd = [0.0, -0.0, 1.0, 0.12345, 5e-05, 1e20, float("nan"), float("inf"), 0, 1, 10**30, True, "a,b", None]
+    rng = random.Random(digits)
+    got, want = io.StringIO(), io.StringIO()
+    writer = RecordWriter(got, "csv", ["a"] * 6, digits=digits)
+    ref = csv.writer(want, lineterminator="\n")
+    ref.writerow(["id"] + ["a"] * 6)
+    for chunk in range(60):
+        mix = (0.0, 0.05, 0.5)[chunk % 3]
+        rows, ids = [], []
+        for i in range(rng.randint(0, 40)):
+            if rows and rng.random() < 0.3:
+                rows.append(rng.choice(rows))
+            else:
+                rows.append(tuple(rng.choice(odd) if rng.random() < mix else (rng.random() if j < 3 else rng.randint(0, 5))
+                                  for j in range(6)))
+            ids.append("x,y" if chunk % 7 == 0 and i == 0 else i)
+        writer.write_rows(ids, rows)
+        for rid, row in zip(ids, rows):
+            ref.writerow([rid] + [_compact(v, digits) for v in row])
+    assert got.getvalue() == want.getvalue()
