@@ -495,14 +495,17 @@ class _Batch:
         ids, seg = self._words(lows)
         parts = [(np.repeat(np.arange(n), list(map(len, heads))),
                   np.fromiter((r for h in heads for r in h), dtype=np.int64))]
-        # each word and each pair of words once, in order of first occurrence
-        parts.append(self._first(seg, self.unigram_row[ids], n_rows))
+        # each word and each pair of words once, in order of first occurrence (the words
+        # first: _first keeps the order, the sort by sentence below is stable)
+        segs, rows = [seg], [self.unigram_row[ids]]
         if self.bigrams and len(ids) > 1:
-            same = seg[1:] == seg[:-1]
-            codes = ids[:-1] * self.base + ids[1:]
-            at = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
-            rows = np.where(same & (self.bigram_codes[at] == codes), self.bigram_rows[at], -1)
-            parts.append(self._first(seg[:-1], rows, n_rows))
+            # pairs of two words of the model in one sentence
+            at = np.flatnonzero((seg[1:] == seg[:-1]) & (ids[:-1] < self.unknown) & (ids[1:] < self.unknown))
+            codes = ids[at] * self.base + ids[at + 1]
+            found = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
+            segs.append(seg[at])
+            rows.append(np.where(self.bigram_codes[found] == codes, self.bigram_rows[found], -1))
+        parts.append(self._first(np.concatenate(segs), np.concatenate(rows), n_rows))
         segs = np.concatenate([p[0] for p in parts])
         rows = np.concatenate([p[1] for p in parts])
         order = np.argsort(segs, kind="stable")  # by sentence: rules, cues..., words, pairs
