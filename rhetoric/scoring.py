@@ -151,6 +151,7 @@ def _lexicons() -> None:
         cue_ids = tuple((feature, lex.id) for feature, lex in cue_lexicons)
         by_construct = tuple(lex.id for lex in constructs)
         _lexicon_cache = (everything, frozenset(by_construct), cue_ids, targets, by_construct)
+    _refresh_no_evidence()
 
 
 def _scores(found: dict[str, list[Evidence]]) -> dict[str, float]:
@@ -259,6 +260,14 @@ _no_evidence: tuple = ((), {})
 
 
 def _scores_without_evidence() -> dict[str, float]:
+    """The scores of a sentence without evidence (shared: copy before changing them),
+    as :func:`_refresh_no_evidence` last computed them."""
+    return _no_evidence[1]
+
+
+def _refresh_no_evidence() -> None:
+    """Recompute the scores of a sentence without evidence if a bias changed: once per
+    call of the scorer (from :func:`_lexicons`), not once per sentence."""
     global _no_evidence
     now = tuple(c.bias for c in REGISTRY)
     if _no_evidence[0] != now:
@@ -268,7 +277,6 @@ def _scores_without_evidence() -> dict[str, float]:
         # every sentence; the biases are set so that it never does
         assert not any(found.values()), "a construct's bias is above the bias of a construct it implies"
         _no_evidence = (now, scores)
-    return _no_evidence[1]
 
 
 def _model_for(engine: str | None):
