@@ -90,6 +90,19 @@ def tokens(low: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
 
 
+def _targets(found: dict, target_lexicon) -> list:
+    """The target matches that count: those of a gazetteer group, at most
+    :data:`CUE_CAP` per group, in sentence order."""
+    counts: dict[str, int] = {}
+    out = []
+    for m in found.get(target_lexicon.id, ()):
+        group = m.rule.group
+        if group and counts.get(group, 0) < CUE_CAP:
+            counts[group] = counts.get(group, 0) + 1
+            out.append(m)
+    return out
+
+
 def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: list[Evidence],
                    question: bool, *, ngram_max: int = 2, pairs: bool = False, cue_lexicons=(),
                    target_lexicon=None) -> list[Term]:
@@ -110,12 +123,8 @@ def sentence_terms(sentence: str, low: str, found: dict | None, rules_evidence: 
             for m in found.get(lex.id, ())[:CUE_CAP]:
                 out.append((f"cue:{feature}", m.start, m.end, sentence[m.start:m.end], m.rule.reason))
         if target_lexicon is not None:
-            counts: dict[str, int] = {}
-            for m in found.get(target_lexicon.id, ()):
-                group = m.rule.group
-                if group and counts.get(group, 0) < CUE_CAP:
-                    counts[group] = counts.get(group, 0) + 1
-                    out.append((f"target:{group}", m.start, m.end, sentence[m.start:m.end], "a named actor"))
+            for m in _targets(found, target_lexicon):
+                out.append((f"target:{m.rule.group}", m.start, m.end, sentence[m.start:m.end], "a named actor"))
     if question:
         out.append(("cue:question", None, None, "", "the sentence is a question or a journalist's turn"))
     if pairs:
@@ -149,12 +158,7 @@ def sentence_names(low: str, found: dict | None, rules_evidence: list[Evidence],
             if matches:
                 out += [f"cue:{feature}"] * min(len(matches), CUE_CAP)
         if target_lexicon is not None:
-            counts: dict[str, int] = {}
-            for m in found.get(target_lexicon.id, ()):
-                group = m.rule.group
-                if group and counts.get(group, 0) < CUE_CAP:
-                    counts[group] = counts.get(group, 0) + 1
-                    out.append(f"target:{group}")
+            out += [f"target:{m.rule.group}" for m in _targets(found, target_lexicon)]
     if question:
         out.append("cue:question")
     if pairs:
