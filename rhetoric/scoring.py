@@ -194,21 +194,23 @@ def _counts(found: dict | None, question: bool) -> tuple[int, ...]:
 def _score_found(sentence: str, low: str, found: dict | None, offset: int, model=None) -> SentenceScore:
     """Score one sentence whose lexicon matches are known (:func:`match_many`; None when
     no lexicon matches), with the rules (``model`` None) or a trained model."""
-    evidence, scores, question = _evidence(sentence, low, found, offset)
-    intercepts = biases()
-    if model is not None:
-        evidence, scores = _trained_evidence(sentence, low, found, offset, model, evidence, question)
+    if model is None:
+        evidence, scores, question = _evidence(sentence, low, found, offset)
+        intercepts = biases()
+    else:
+        # the rules' evidence as terms of the sentence itself (offset 0); the model's
+        # evidence is shifted by ``offset`` like the rules'
+        rules_evidence, _, question = _evidence(sentence, low, found, 0)
+        evidence, scores = _trained_evidence(sentence, low, found, offset, model, rules_evidence, question)
         intercepts = model.intercepts
     return SentenceScore(offset, offset + len(sentence), sentence, scores.copy(), evidence,
                          dict(zip(_count_keys(), _counts(found, question))), dict(intercepts))
 
 
-def _terms(sentence: str, low: str, found: dict | None, offset: int, model, rules_evidence: list[Evidence],
+def _terms(sentence: str, low: str, found: dict | None, model, rules_evidence: list[Evidence],
            question: bool) -> list:
-    """The trained model's terms of a sentence (offsets relative to the sentence)."""
-    if offset and rules_evidence:
-        rules_evidence = [Evidence(e.construct, e.rule, e.weight, None if e.start is None else e.start - offset,
-                                   None if e.end is None else e.end - offset, e.text, e.reason) for e in rules_evidence]
+    """The trained model's terms of a sentence; ``rules_evidence`` and the terms have
+    offsets relative to the sentence."""
     return _trained.sentence_terms(sentence, low, found, rules_evidence, question, ngram_max=model.ngram_max,
                                    pairs=model.pairs, cue_lexicons=_cue_lexicons, target_lexicon=_lexicon_cache[3])
 
@@ -219,7 +221,7 @@ def _trained_logits(model, names) -> dict[str, float]:
 
 def _trained_evidence(sentence, low, found, offset, model, rules_evidence, question):
     """``(evidence, scores)`` of the trained model for one sentence."""
-    terms = _terms(sentence, low, found, offset, model, rules_evidence, question)
+    terms = _terms(sentence, low, found, model, rules_evidence, question)
     evidence = model.evidence(terms, offset)
     logits = _trained_logits(model, _trained.term_names(terms))
     evidence += _lifts(logits)
@@ -505,5 +507,5 @@ def term_lists(texts, *, ngram_max: int = 2, pairs: bool = False) -> list[list[s
     engine = SimpleNamespace(ngram_max=ngram_max, pairs=pairs)  # the term options _terms reads of a model
     for sent, low, f in zip(sentences, lows, found):
         evidence, _, question = _evidence(sent, low, f, 0)
-        out.append(_trained.term_names(_terms(sent, low, f, 0, engine, evidence, question)))
+        out.append(_trained.term_names(_terms(sent, low, f, engine, evidence, question)))
     return out
