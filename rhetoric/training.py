@@ -45,14 +45,17 @@ __all__ = [
     "train",
 ]
 
-#: The settings ``rhetoric train`` uses unless told otherwise (``rhetoric/conf/train.yaml``
-#: holds the same, for Hydra overrides).
-DEFAULTS = {
-    "seed": 12345,
-    "features": {"ngram_max": 2, "pairs": False, "min_df": [2]},
-    "model": {"C": [0.1, 0.3, 1.0], "max_iter": 3000, "tol": 1e-4, "class_weight": None},
-    "n_jobs": 1,
-}
+
+def _defaults() -> dict:
+    """``rhetoric/conf/train.yaml`` as a plain dict: the one place the settings live."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(OmegaConf.load(Path(__file__).parent / "conf" / "train.yaml"), resolve=True)
+
+
+#: The settings ``rhetoric train`` uses unless told otherwise (``rhetoric/conf/train.yaml``,
+#: which Hydra overrides change).
+DEFAULTS = _defaults()
 
 # Weights are written with this many significant digits: enough that the written model
 # scores as the fitted one (differences < 1e-6 in log-odds), few enough to stay readable.
