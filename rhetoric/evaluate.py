@@ -40,7 +40,7 @@ def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rule
     cfg = _merged(cfg or {})
     seed = int(cfg["seed"])
     frame, path = labelled_frame(annotations, limit)
-    from .training import sha256_file
+    from .data.checksums import sha256_file
 
     out: dict = {
         "annotations": {"file": str(path), "sha256": sha256_file(path), "sentences": int(len(frame)),

@@ -62,10 +62,6 @@ DEFAULTS = _defaults()
 DIGITS = 8
 
 
-def _identity(x):
-    return x
-
-
 def term_options(cfg: dict) -> dict:
     """The options of :func:`rhetoric.trained.sentence_terms` a config's ``features`` set."""
     f = cfg["features"]
