@@ -2,6 +2,7 @@
 
     rhetoric score INPUT [-o OUTPUT] [--text-field F] [--id-field F] [--no-split]
     rhetoric explain "TEXT"          (or - to read the text from standard input)
+    rhetoric report INPUT [-o report.html] [--text-field F] [--id-field F] [--top N]
     rhetoric evaluate [--annotations PATH] [--errors CONSTRUCT] [--json]
     rhetoric --version
 
@@ -96,6 +97,38 @@ def build_parser() -> argparse.ArgumentParser:
                    "(sigmoid(intercept + sum of a construct's weights) is its score) as JSON")
     _engine_argument(p)
     p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser(
+        "report",
+        help="write one self-contained HTML page: each sentence's scores and the words behind them",
+        description="Score every row of INPUT and write one HTML page (no network needed): a summary "
+        "with the model card's figures, then each document's sentences with their scores as bars and "
+        "every evidence term highlighted, with filters and sorting. A large input shows only the "
+        "highest-scoring sentences per construct (rhetoric.report.DEFAULT_TOP of them, above "
+        "rhetoric.report.LARGE_INPUT records) unless --top or --all says otherwise.",
+    )
+    p.add_argument("input", metavar="INPUT",
+                   help="a .jsonl, .csv or .txt file (one statement per line), optionally .gz; - for stdin")
+    p.add_argument("-o", "--output", metavar="OUTPUT", default="report.html",
+                   help="the HTML file, written whole or not at all (default: report.html; - for stdout)")
+    p.add_argument("--format", choices=("jsonl", "csv", "txt"),
+                   help="the input format (default: from INPUT's suffix; txt for stdin)")
+    p.add_argument("--text-field", default="text", metavar="F",
+                   help="the field (jsonl) or column (csv) holding the text (default: text)")
+    p.add_argument("--id-field", metavar="F",
+                   help="the field or column naming each document (default: the 0-based row number)")
+    show = p.add_mutually_exclusive_group()
+    show.add_argument("--top", type=int, metavar="N",
+                      help="show only the N highest-scoring sentences per construct (their union, each "
+                      "under its document); the default for large inputs")
+    show.add_argument("--all", action="store_true", dest="show_all",
+                      help="show every sentence however large the input (memory and page grow with it)")
+    p.add_argument("--title", metavar="TEXT", help="the page's title (default: rhetoric report: INPUT)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar on stderr (needs tqdm; default: when stderr is a "
+                   "terminal and OUTPUT is a file)")
+    _engine_argument(p)
+    p.set_defaults(func=_cmd_report)
 
     sub.add_parser("train", add_help=False,
                    help="rebuild the trained scorer from the labels (Hydra overrides, e.g. "
@@ -233,6 +266,40 @@ def _with_progress(records):
     except ImportError:
         raise _Failure("--progress needs tqdm: pip install 'rhetoric[progress]'") from None
     return tqdm(records, unit=" rows", file=sys.stderr, dynamic_ncols=True)
+
+
+# --- report --------------------------------------------------------------------------
+
+def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from .io import atomic_output, read_records
+    from .report import collect, write_html
+
+    if args.top is not None and args.top < 1:
+        raise _Failure("--top must be 1 or more")
+    to_stdout = args.output == "-"
+    if not to_stdout and not Path(args.output).resolve().parent.is_dir():
+        # found before the input is read, not after minutes of scoring
+        raise _Failure(f"{args.output}: the folder does not exist")
+    records = read_records(args.input, text_field=args.text_field, id_field=args.id_field, format=args.format)
+    show = args.progress if args.progress is not None else (sys.stderr.isatty() and not to_stdout)
+    if show:
+        records = _with_progress(records)
+    title = args.title or f"rhetoric report: {'<stdin>' if args.input == '-' else Path(args.input).name}"
+    # The whole input is read (and bad input reported) before the output is opened; what
+    # is kept meanwhile is bounded (at most LARGE_INPUT documents, or the top N per construct).
+    data = _scored(collect, records, top=args.top, show_all=args.show_all, engine=args.engine, title=title)
+    if to_stdout:
+        _scored(write_html, data, sys.stdout)
+        sys.stdout.flush()
+    else:
+        with atomic_output(args.output) as fh:
+            _scored(write_html, data, fh)
+    if data.top is not None and args.top is None:
+        print(f"{PROG}: {data.n_documents:,} records: showing the top {data.top} sentences per construct "
+              f"({data.n_shown:,} of {data.n_sentences:,}); --all shows every one", file=sys.stderr)
+    return 0
 
 
 # --- explain -------------------------------------------------------------------------
