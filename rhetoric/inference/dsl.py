@@ -77,6 +77,7 @@ x          0.240  0.412
 
 from __future__ import annotations
 
+import functools
 import io
 import tokenize
 from dataclasses import dataclass
@@ -229,19 +230,25 @@ def dsl(
     # No row is dropped silently: every column the formula reads must be complete
     # (predicted variables on the labelled rows, their predictions on every row).
     for var, pred in zip(predicted_vars, predictions):
-        _require_complete(data[pred], f"prediction column {pred!r}", "rows")
-        _require_complete(data.loc[is_labeled, var], f"predicted_var {var!r}", "labelled rows")
+        _require_complete(data[pred].to_numpy(), f"prediction column {pred!r}", "rows")
+        _require_complete(data[var].to_numpy()[is_labeled], f"predicted_var {var!r}", "labelled rows")
     for column in used_columns:
         if column not in predicted_vars:
-            _require_complete(data[column], f"column {column!r} (used in the formula)", "rows")
+            _require_complete(data[column].to_numpy(), f"column {column!r} (used in the formula)", "rows")
 
     # D̂: every row, predicted variables replaced by their predictions. D: the labelled
     # rows with the expert values (the unlabelled rows' expert values are never read).
-    data_pred = data.assign(**{var: data[pred] for var, pred in zip(predicted_vars, predictions)})
-    data_expert = data.loc[is_labeled]
+    # patsy gets only the formula's columns, as numpy arrays where the dtype allows
+    # (five times faster than a DataFrame; pandas Categoricals keep their levels).
+    replaced = dict(zip(predicted_vars, predictions))
+    data_pred = {column: _patsy_column(data[replaced.get(column, column)]) for column in used_columns}
+    data_expert = {column: _patsy_column(data[column], is_labeled) for column in used_columns}
 
     # One design for both: categorical levels are learned from D̂ and D together, so a
     # level that the labelled sample lacks (a rare actor) keeps its column in both.
+    if not any(term.factors for term in rhs_desc.rhs_termlist):
+        # Intercept only: patsy reads the number of rows from a DataFrame's index.
+        data_pred, data_expert = pd.DataFrame(data_pred, index=pd.RangeIndex(n_rows)), pd.DataFrame(data_expert, index=pd.RangeIndex(n_labeled))
     eval_env = patsy.EvalEnvironment.capture(1)
     try:
         design_info = patsy.incr_dbuilder(rhs_desc, lambda: iter((data_pred, data_expert)), eval_env=eval_env)
@@ -256,10 +263,12 @@ def dsl(
     endog_pred = _outcome(outcome_code, data_pred, eval_env, formula)
     endog_expert = _outcome(outcome_code, data_expert, eval_env, formula)
     if model == "logit":
-        for values, where in ((endog_pred, "predicted"), (endog_expert, "expert")):
-            outside = int(((values < 0) | (values > 1)).sum())
-            if outside:
-                raise DSLError(f"model='logit': the outcome {outcome_code!r} ({where}) is outside [0, 1] on {outside} rows")
+        # The expert outcome must be a probability (0/1, or a share); the predictions need
+        # not be (the moment stays unbiased whatever they are, as the pseudo-outcome
+        # leaves [0, 1] anyway).
+        outside = int(((endog_expert < 0) | (endog_expert > 1)).sum())
+        if outside:
+            raise DSLError(f"model='logit': the expert outcome {outcome_code!r} is outside [0, 1] on {outside} labelled rows")
 
     n_params = exog_pred.shape[1]
     if n_params == 0:
@@ -585,14 +594,14 @@ def _column_or_array(value, data, argument):
 
 
 def _labeled_indicator(labeled, data):
-    values = pd.Series(_column_or_array(labeled, data, "labeled"))
-    missing = int(values.isna().sum())
+    values = _column_or_array(labeled, data, "labeled")
+    missing = int(pd.isna(values).sum())
     if missing:
         raise DSLError(f"labeled is missing (NaN) on {missing} of {len(values)} rows; it must be 0/1 on every row")
-    valid = values.isin([0, 1])  # True/False compare equal to 1/0
+    valid = np.isin(values, [0, 1])  # True/False compare equal to 1/0
     if not valid.all():
-        raise DSLError(f"labeled must be 0/1 or bool; {int((~valid).sum())} rows hold other values (e.g. {values[~valid].iloc[0]!r})")
-    return values.to_numpy().astype(bool)
+        raise DSLError(f"labeled must be 0/1 or bool; {int((~valid).sum())} rows hold other values (e.g. {values[~valid][0]!r})")
+    return values.astype(bool)
 
 
 def _sample_probabilities(sample_prob, data):
@@ -633,36 +642,41 @@ def _parse_formula(formula, data):
     lhs_factors = [factor for term in desc.lhs_termlist for factor in term.factors]
     if len(desc.lhs_termlist) != 1 or len(lhs_factors) != 1:
         raise DSLError(f"formula {formula!r}: one outcome expected on the left of '~'")
-    used = _formula_columns(formula, data)
-    if not used & set(_formula_columns(lhs_factors[0].code, data)):
+    used = [name for name in _formula_names(formula) if name in data.columns]
+    if not set(used) & set(_formula_names(lhs_factors[0].code)):
         raise DSLError(f"formula {formula!r}: the outcome {lhs_factors[0].code!r} names no column of data")
     return lhs_factors[0].code, patsy.ModelDesc([], desc.rhs_termlist), used
 
 
-def _formula_columns(code, data):
-    """Names in the formula that are columns of ``data``: bare names, and Q("...")."""
-    columns = set(map(str, data.columns))
+@functools.lru_cache(maxsize=256)
+def _formula_names(code):
+    """The names a formula could read from the data, in order of appearance: bare
+    names and Q("...") strings (the caller keeps those that are columns)."""
     tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(code).readline) if tok.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)]
-    used = set()
+    names = []
     for i, tok in enumerate(tokens):
-        if tok.type == tokenize.NAME and tok.string in columns:
-            used.add(tok.string)
+        if tok.type == tokenize.NAME:
+            names.append(tok.string)
         elif tok.type == tokenize.STRING and i >= 2 and tokens[i - 2].string == "Q" and tokens[i - 1].string == "(":
-            name = tok.string.strip("\"'")
-            if name in columns:
-                used.add(name)
-    return used
+            names.append(tok.string.strip("\"'"))
+    return tuple(dict.fromkeys(names))
+
+
+def _patsy_column(series, rows=None):
+    """A column for patsy: a numpy array for numpy dtypes, else the Series itself (a
+    Categorical's level order, a nullable dtype); ``rows`` a boolean row mask."""
+    if isinstance(series.dtype, np.dtype):
+        values = series.to_numpy()
+        return values if rows is None else values[rows]
+    return series if rows is None else series[rows]
 
 
 def _outcome(code, frame, eval_env, formula):
     """The outcome as floats. A bare column is read directly (so a bool outcome is
     0/1, where patsy would code it as two indicator columns)."""
-    if code in frame.columns:
-        values = frame[code]
-        if values.dtype == bool or values.dtype == object and values.map(lambda v: isinstance(v, (bool, np.bool_))).all():
-            values = values.astype(float)
+    if code in frame:
         try:
-            return values.to_numpy(dtype=float)
+            return np.asarray(frame[code], dtype=float)
         except (TypeError, ValueError) as err:
             raise DSLError(f"formula {formula!r}: the outcome {code!r} is not numeric: {err}") from err
     try:
