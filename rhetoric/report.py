@@ -639,7 +639,13 @@ def _document(document: _Document, sentences: list[_Sentence], data: ReportData,
 
 def write_html(data: ReportData, fh: IO[str]) -> None:
     """Write the page of ``data`` (:func:`collect`) to the text file ``fh``, a sentence
-    at a time (each is scored again here, with its evidence)."""
+    at a time (each is scored again here, with its evidence).
+
+    >>> buffer = io.StringIO()
+    >>> write_html(collect([("a", "We will respond.")]), buffer)
+    >>> buffer.getvalue().count('<div class="sentence"')
+    1
+    """
     from . import __version__
 
     script = _SCRIPT
