@@ -437,3 +437,9 @@ def test_report_help_imports_no_heavy_module():
     imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.decode().splitlines()
                 if line.startswith("import time:")}
     assert not imported & {"numpy", "pandas", "sklearn", "scipy"}
+
+
+def test_the_docstring_examples_hold():
+    import doctest
+
+    assert doctest.testmod(report).failed == 0
