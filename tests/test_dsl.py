@@ -450,6 +450,8 @@ def test_summary_conf_int_and_contrast():
     assert list(interval.columns) == [0, 1]
     np.testing.assert_allclose(interval[0], fit.params - Z975 * fit.bse, atol=1e-7)
     np.testing.assert_allclose(interval[1], fit.params + Z975 * fit.bse, atol=1e-7)
+    for series in (fit.params, fit.bse, fit.tvalues, fit.pvalues):
+        assert isinstance(series, pd.Series) and list(series.index) == ["Intercept", "g", "t", "g:t"]
     np.testing.assert_allclose(fit.tvalues, fit.params / fit.bse)
     np.testing.assert_allclose(fit.pvalues, 2 * (1 - __import__("scipy").stats.norm.cdf(np.abs(fit.tvalues))))
     assert fit.cov_params().shape == (4, 4) and list(fit.cov_params().index) == list(fit.params.index)
@@ -487,3 +489,17 @@ def test_docstring_examples():
     module = sys.modules["rhetoric.inference.dsl"]
     result = doctest.testmod(module)
     assert result.attempted >= 8 and result.failed == 0, result
+
+
+def test_bool_columns_and_a_constant_prediction():
+    # bool labelled indicator and bool outcome (logit); a prediction that never varies is
+    # still corrected by the expert rows (the design is collinear only for the predictions).
+    frame = _partly_labelled(9)
+    # (the unlabelled rows' y_bool is False, not missing: expert values there are ignored)
+    frame["r_bool"], frame["y_bool"] = frame.r == 1, frame.y == 1
+    a = dsl("y ~ g * t", frame, "y", "y_hat", labeled="r", sample_prob="pi", model="logit")
+    b = dsl("y_bool ~ g * t", frame, "y_bool", "y_hat", labeled="r_bool", sample_prob="pi", model="logit")
+    np.testing.assert_allclose(a.params.to_numpy(), b.params.to_numpy(), rtol=1e-12)
+    frame["g_expert"], frame["g_hat"] = np.where(frame.r == 1, frame.g, np.nan), 0.0
+    fit = dsl("y_hat ~ g_expert", frame, "g_expert", "g_hat", labeled="r", sample_prob="pi")
+    assert np.isfinite(fit.params).all() and np.isfinite(fit.bse).all()

@@ -73,6 +73,9 @@ dtype: float64
                0      1
 Intercept  0.169  0.247
 x          0.240  0.412
+>>> effect = fit.contrast("Intercept + x")                         # the mean of y at x = 1
+>>> round(effect.estimate, 3), round(effect.low, 3), round(effect.high, 3)
+(0.534, 0.457, 0.611)
 """
 
 from __future__ import annotations
@@ -273,8 +276,11 @@ def dsl(
     n_params = exog_pred.shape[1]
     if n_params == 0:
         raise DSLError(f"formula {formula!r} has no regressors")
-    if np.linalg.matrix_rank(exog_pred) < n_params:
-        raise DSLError(f"the design of {formula!r} (with the predictions) is rank deficient: collinear columns among {names}")
+    # Unidentified only if collinear in the predictions' and the expert values' designs
+    # together (a prediction that is constant can still be corrected by the expert rows);
+    # a singular Jacobian is caught when solving.
+    if np.linalg.matrix_rank(np.vstack([exog_pred, exog_expert])) < n_params:
+        raise DSLError(f"the design of {formula!r} is rank deficient: collinear columns among {names}")
 
     # Horvitz-Thompson weight R/π of the expert moment; the prediction moment gets 1 - R/π.
     weight_expert = 1.0 / prob[is_labeled]
@@ -321,7 +327,7 @@ def dsl(
     )
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class DSLResults:
     """The fit of :func:`dsl`, with statsmodels' conventions.
 
