@@ -4,35 +4,56 @@
 
 For each experiment in ``classifiers.experiments`` (``labels``: the four codebook labels
 of the annotated sentences; ``actor``: who speaks, US/RU/UA, from a crisis document) this
-runs one Hydra sweep over models x feature sets x seeds as a subprocess::
+runs Hydra sweeps over models x feature sets x seeds as subprocesses, one per group of
+models that share their overrides::
 
-    python experiments/train.py -m experiment=labels model=logreg,linear_svm,... \\
-        features=rhetoric,tfidf,rhetoric_tfidf seed=0,1,2 launcher=joblib \\
-        hydra.sweep.dir=paper/build/sweeps/labels
+    python experiments/train.py -m experiment=labels seed=0 launcher=joblib \\
+        features=tfidf,rhetoric_tfidf,rhetoric model=logreg,linear_svm \\
+        hydra.sweep.dir=paper/build/sweeps/labels.partial/trained/logreg-linear_svm
 
 (and, for ``labels``, the extractor's own scores as a no-training baseline:
-``features=extractor_scores``), then ``experiments/collect.py`` over the sweep. A sweep is
-written to ``<name>.partial`` and renamed when it is complete, so a stopped build never
-leaves a sweep folder that looks finished.
+``features=extractor_scores``), then ``experiments/collect.py`` over the sweeps. The joblib
+launcher runs two jobs at a time; before a sweep, the experiment's items are featurised
+once on both cores into the featurisation cache (:func:`prewarm`), so the parallel jobs
+read them instead of each scoring the corpus. A sweep is written to ``<name>.partial``
+and renamed when it is complete, so a stopped build never leaves a sweep folder that
+looks finished.
 
-The summary is over seeds x folds: every run's ``metrics.json`` holds the macro-F1 of each
-held-out fold, so a model x feature set has ``seeds x folds`` values. The interval is the
+**Default and full.** The default (``make reproduce``) runs the two linear models
+(logistic regression, linear SVM) on the three feature sets with one seed: it answers the
+paper's questions (does training beat the rules' own scores; do the rules' features help,
+alone and beside TF-IDF) in about two minutes on two cores. ``build.py --full``
+(``RHETORIC_PAPER_FULL=1``) lays the ``full`` settings over it: the random forest and
+gradient boosting too, and three seeds (the labels' folds are the data's own, so seeds
+only move the models' randomness). Measured times are in ``paper/config.yaml``.
+
+**Metric, per experiment** (``classifiers.metric``): the labels are binary and rare
+(threat is 6% of the sentences, two_path 0.2%), so they are summarised by the F1 of the
+positive class (``f1`` in metrics.json): macro-F1 would average in the negative class's
+F1, near 1 whatever the model finds. The actor (three classes) by macro-F1. The summary's
+``metric`` and ``metric_name`` columns say which; the figure and table label by them.
+
+The summary is over seeds x folds: every run's ``metrics.json`` holds each held-out
+fold's metrics, so a model x feature set has ``seeds x folds`` values. Folds without a
+positive are left out (the positive class's F1 is undefined there). The interval is the
 corrected resampled t interval of Nadeau and Bengio (2003): folds share training items,
 so the plain standard error of their mean is too small; the variance is inflated by
 ``1/J + n_test/n_train`` (J values) instead of ``1/J``. When the folds are the data's own
 (``labels`` uses the annotation file's ``fold`` column, ``cv=annotation_folds``), every
 seed sees the same splits, so a fold's values are first averaged over seeds: J is the
 number of folds, not seeds x folds. If runs had no per-fold values, the runs' pooled
-macro-F1 (over all items, ``subset == "all"`` in collect.py's table; the per-corpus rows
-are left out) are used with a plain t interval over seeds (column ``basis``).
+value of the metric (over all items, ``subset == "all"`` in collect.py's table; the
+per-corpus rows are left out) are used with a plain t interval over seeds (column
+``basis``).
 
 Writes (under ``paper/build``, or ``$RHETORIC_PAPER_OUT/build``):
 
 ``data/classifiers_runs.csv``     collect.py's tidy table (run x target x subset x metric, bootstrap CIs;
                                   subset: all items, or one corpus of the annotations)
-``data/classifiers_folds.csv``    one row per run x target x fold (macro-F1, accuracy, AUROC)
-``data/classifiers_summary.csv``  experiment x target x model x features: mean, interval, n
-``numbers/classifiers.json``      best model per experiment (and per label) and its macro-F1
+``data/classifiers_folds.csv``    one row per run x target x fold (F1, precision, recall, macro-F1, ...)
+``data/classifiers_summary.csv``  experiment x target x model x features: metric, mean, interval, n
+``numbers/classifiers.json``      best model per experiment (and per label) and its metric; the
+                                  metric's name (``ClfLabelsMetric``); what ``--full`` runs
 
 ``--small``: two models, two feature sets, one seed, 2 folds, a slice of the data.
 ``--reuse-sweeps``: summarise the sweeps already in ``build/sweeps`` (no training), e.g.
@@ -55,10 +76,17 @@ from _common import (REPO, atomic_write_csv, f1_digits, fmt, is_small, log, macr
 
 DEFAULTS = {
     "experiments": ["labels", "actor"],
-    "models": ["logreg", "linear_svm", "random_forest", "hist_gb"],
+    # The default (make reproduce): the two linear models, every feature set, one seed.
+    # The folds are the data's own (labels) or seeded by the run (actor), and the linear
+    # models barely depend on the seed, so more seeds mostly add time; ``full`` below is
+    # the whole sweep (build.py --full).
+    "models": ["logreg", "linear_svm"],
     "features": ["rhetoric", "tfidf", "rhetoric_tfidf"],
-    "seeds": [0, 1, 2],
-    "metric": "macro_f1",
+    "seeds": [0],
+    # Per experiment: the binary labels by their positive class's F1 (threat is 6% of the
+    # sentences, two_path 0.2%: macro-F1 would mostly count the negatives), the
+    # three-class actor by macro-F1. Keys of each fold in metrics.json.
+    "metric": {"labels": "f1", "actor": "macro_f1"},
     "baseline": True,  # labels only: the extractor's scores, no training (features=extractor_scores)
     "launcher": "joblib",  # two jobs at a time on two cores (configs/launcher/joblib.yaml)
     # Overrides for every run, and per experiment (Hydra syntax).
@@ -68,6 +96,11 @@ DEFAULTS = {
     # (scikit-learn turns this on by itself only above 10,000 items): without it, 200
     # rounds on 200 SVD components take ~15 minutes a run on two busy cores.
     "model_overrides": {"hist_gb": ["++model.early_stopping=true"]},
+    # build.py --full (RHETORIC_PAPER_FULL=1): every model and three seeds.
+    "full": {
+        "models": ["logreg", "linear_svm", "random_forest", "hist_gb"],
+        "seeds": [0, 1, 2],
+    },
     "small": {
         "models": ["logreg", "hist_gb"],
         "features": ["rhetoric", "tfidf"],
@@ -102,24 +135,69 @@ def settings(small: bool) -> tuple[int, dict]:
     return seed, cfg
 
 
+def _model_groups(cfg: dict) -> list[tuple[list[str], list[str]]]:
+    """The models in groups that share their ``model_overrides`` (in ``models`` order):
+    each group is one sweep, so its jobs fill both workers of the joblib launcher."""
+    groups: dict[tuple, list[str]] = {}
+    for model in cfg["models"]:
+        extra = tuple((cfg.get("model_overrides") or {}).get(model) or [])
+        groups.setdefault(extra, []).append(model)
+    return [(models, list(extra)) for extra, models in groups.items()]
+
+
 def sweep_commands(experiment: str, cfg: dict, sweep_dir: Path) -> list[list[str]]:
-    """The train.py command lines of one experiment: one sweep per model (so a model can
-    carry its own overrides, ``model_overrides``), over feature sets x seeds; and, for
-    ``labels`` with ``baseline``, the extractor's scores (``features=extractor_scores``)."""
+    """The train.py command lines of one experiment: one sweep per group of models that
+    share their overrides (``model_overrides``; the default's logreg and linear_svm are one
+    sweep, so its six jobs keep both cores busy), over feature sets x seeds; and, for
+    ``labels`` with ``baseline``, the extractor's scores (``features=extractor_scores``).
+    Feature sets are listed with TF-IDF first: those jobs take longest, and the launcher
+    starts jobs in order."""
     def joined(values):
         return ",".join(str(v) for v in values)
 
     base = [sys.executable, str(REPO / "experiments" / "train.py"), "-m", f"experiment={experiment}",
             f"seed={joined(cfg['seeds'])}", f"launcher={cfg['launcher']}", "n_jobs=1",
             *cfg["overrides"], *(cfg["experiment_overrides"].get(experiment) or [])]
+    longest_first = sorted(cfg["features"], key=lambda f: "tfidf" not in f)
     commands = []
-    for model in cfg["models"]:
-        commands.append(base + [f"model={model}", f"features={joined(cfg['features'])}",
-                                *((cfg.get("model_overrides") or {}).get(model) or []),
-                                f"hydra.sweep.dir={sweep_dir / 'trained' / model}"])
+    for models, extra in _model_groups(cfg):
+        commands.append(base + [f"features={joined(longest_first)}", f"model={joined(models)}", *extra,
+                                f"hydra.sweep.dir={sweep_dir / 'trained' / '-'.join(models)}"])
     if cfg["baseline"] and experiment == "labels":
         commands.append(base + ["features=extractor_scores", f"hydra.sweep.dir={sweep_dir / 'baseline'}"])
     return commands
+
+
+def prewarm(experiment: str, cfg: dict, n_jobs: int = 2) -> None:
+    """Featurise the experiment's items once, on ``n_jobs`` cores, into the cache the runs
+    read (``RHETORIC_CACHE``), before the sweep starts: otherwise, on a cold cache, the
+    parallel jobs that need the rhetoric features would each score the same corpus on
+    one core (the crisis documents take minutes). The same items as the runs': the config
+    composed from ``configs/`` with the experiment's overrides."""
+    if not any("rhetoric" in f for f in cfg["features"]):
+        return
+    from hydra import compose, initialize_config_dir
+
+    sys.path.insert(0, str(REPO))
+    from experiments.items import load_items
+    from rhetoric.data import featurise
+    from rhetoric.paths import data_root
+
+    # the runs' cache (paths.cache_dir: RHETORIC_CACHE, else .cache/rhetoric where they run)
+    os.environ.setdefault("RHETORIC_CACHE", str(REPO / ".cache" / "rhetoric"))
+    data_overrides = [o for o in [*cfg["overrides"], *(cfg["experiment_overrides"].get(experiment) or [])]
+                      if o.lstrip("+").startswith("data.")]
+    with initialize_config_dir(config_dir=str(REPO / "configs"), version_base="1.3"):
+        run_cfg = compose("train", overrides=[f"experiment={experiment}", "features=rhetoric", *data_overrides])
+    for seed in cfg["seeds"]:  # data.max_items draws a seeded subsample; the same items otherwise
+        items = load_items(run_cfg.data, int(seed), run_cfg.paths.data_dir or data_root())
+        t = time.perf_counter()
+        featurise(items["text"], split=run_cfg.data.unit == "document", n_jobs=n_jobs, cache=True,
+                  engine=run_cfg.features.engine)
+        log(f"classifiers: {experiment}: {len(items):,} items featurised (or read from the cache) "
+            f"in {time.perf_counter() - t:.0f} s")
+        if not run_cfg.data.get("max_items"):
+            break
 
 
 def run_sweep(experiment: str, cfg: dict, sweeps: Path) -> Path:
@@ -127,6 +205,8 @@ def run_sweep(experiment: str, cfg: dict, sweeps: Path) -> Path:
     final = sweeps / experiment
     partial = sweeps / f"{experiment}.partial"
     shutil.rmtree(partial, ignore_errors=True)
+    if cfg["launcher"] == "joblib":
+        prewarm(experiment, cfg)
     for cmd in sweep_commands(experiment, cfg, partial):
         log(f"classifiers: {' '.join(Path(c).name if c.endswith('.py') else c for c in cmd[1:])}")
         t = time.perf_counter()
@@ -196,12 +276,39 @@ def corrected_interval(values, test_train_ratio: float, level: float = 0.95) -> 
 PREDEFINED_CV = frozenset({"annotation_folds"})
 
 
-def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)):
-    """experiment x target x model x features: mean of ``metric`` and its 95% interval.
+#: How the figure, table and text name each metric (the ``metric_name`` column).
+METRIC_NAMES = {
+    "f1": "F1 (positive class)",
+    "macro_f1": "Macro-F1",
+    "accuracy": "Accuracy",
+    "auroc": "AUROC",
+    "precision": "Precision (positive class)",
+    "recall": "Recall (positive class)",
+}
 
-    Folds whose held-out items hold no positive (binary targets) are left out: macro-F1
-    there averages over the negative class alone (1.0 without a false positive), which
-    says nothing about finding the construct (``two_path`` has 32 positives in all).
+
+def metric_for(metric, experiment: str) -> str:
+    """The metric of ``experiment``: ``metric`` itself when it is one name, else its entry
+    for the experiment (``{"labels": "f1", "actor": "macro_f1"}``)."""
+    if isinstance(metric, str):
+        return metric
+    if experiment not in metric:
+        raise SystemExit(f"classifiers: classifiers.metric names no metric for the {experiment!r} experiment "
+                         f"({dict(metric)}); add one (f1 for a binary target, macro_f1 for several classes)")
+    return str(metric[experiment])
+
+
+def summarise(folds, runs, metric, bounds: tuple[float, float] = (0.0, 1.0)):
+    """experiment x target x model x features: mean of the experiment's metric and its
+    95% interval.
+
+    ``metric`` is one name for every experiment or a mapping experiment -> name
+    (:func:`metric_for`; the paper's: the labels' positive-class ``f1``, the actor's
+    ``macro_f1``); the summary's ``metric`` and ``metric_name`` columns say which.
+    Folds whose held-out items hold no positive (binary targets) are left out: the
+    positive class's F1 is undefined there, and macro-F1 averages over the negative
+    class alone (1.0 without a false positive), which says nothing about finding the
+    construct (``two_path`` has 32 positives in all).
     Runs on predefined folds (:data:`PREDEFINED_CV`) share their splits across seeds: each
     fold's values are averaged over seeds first, so the interval counts folds, not
     seeds x folds.
@@ -209,6 +316,28 @@ def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)
     unclipped one). A model x feature set with
     fewer than two usable fold values falls back to the runs' pooled out-of-fold values.
     """
+    import pandas as pd
+
+    experiments = list(dict.fromkeys([*(folds["experiment"] if "experiment" in folds else []),
+                                      *(runs["experiment"] if "experiment" in runs else [])]))
+    parts = []
+    for exp in experiments:
+        name = metric_for(metric, exp)
+        f = folds[folds["experiment"] == exp] if "experiment" in folds else folds
+        parts.append(_summarise_one(f, runs[runs["experiment"] == exp], name).assign(metric=name))
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if parts else pd.DataFrame()
+    if out.empty:
+        raise SystemExit(f"classifiers: no fold or run carries the metric(s) {metric}")
+    out["half_width"] = (out["ci_high"] - out["ci_low"]) / 2  # before clipping: the t interval is symmetric
+    out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].clip(*bounds)
+    out["metric_name"] = out["metric"].map(METRIC_NAMES).fillna(out["metric"])
+    out["model_name"] = out["model"].map(MODEL_NAMES).fillna(out["model"])
+    out["features_name"] = out["features"].map(FEATURE_NAMES).fillna(out["features"])
+    return out
+
+
+def _summarise_one(folds, runs, metric: str):
+    """:func:`summarise` for one metric (the folds and runs of one experiment)."""
     import numpy as np
     import pandas as pd
 
@@ -240,13 +369,7 @@ def summarise(folds, runs, metric: str, bounds: tuple[float, float] = (0.0, 1.0)
         rows.append({**dict(zip(keys, key)), "mean": mean, "ci_low": lo, "ci_high": hi,
                      "n_values": int(g["value"].notna().sum()), "folds_without_positive": np.nan,
                      "seeds": g["seed"].nunique(), "folds": np.nan, "basis": "seeds (pooled out-of-fold, t)"})
-    out = pd.DataFrame(rows)
-    out["half_width"] = (out["ci_high"] - out["ci_low"]) / 2  # before clipping: the t interval is symmetric
-    out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].clip(*bounds)
-    out["metric"] = metric
-    out["model_name"] = out["model"].map(MODEL_NAMES).fillna(out["model"])
-    out["features_name"] = out["features"].map(FEATURE_NAMES).fillna(out["features"])
-    return out
+    return pd.DataFrame(rows)
 
 
 def best_rows(summary):
@@ -260,15 +383,31 @@ def f1(value) -> str:
     return fmt(value, f1_digits(value))
 
 
-def numbers(summary, folds, cfg: dict) -> dict[str, str]:
+#: How the text names each metric (``Clf<Experiment>Metric``).
+METRIC_TEXT = {"f1": "F1 of the positive class", "macro_f1": "macro-F1"}
+
+
+def numbers(summary, folds, cfg: dict, full: dict | None = None) -> dict[str, str]:
+    """The macros of the text. ``...FOne`` (and ``Low``/``High``) is each experiment's
+    metric: the positive class's F1 for the labels, macro-F1 for the actor;
+    ``ClfLabelsBestMeanFOne`` the mean over the four labels of the best model's
+    positive-class F1. ``full``: the ``--full`` settings, for ``ClfFull...`` (what the
+    whole sweep adds)."""
     out = {
         "ClfModels": fmt(len([m for m in summary["model"].unique() if m != "none"])),
         "ClfFeatureSets": fmt(len([f for f in summary["features"].unique() if f != "extractor_scores"])),
         "ClfSeeds": fmt(len(cfg["seeds"])),
     }
+    if full:
+        out["ClfFullModels"] = fmt(len(full["models"]))
+        out["ClfFullFeatureSets"] = fmt(len(full["features"]))
+        out["ClfFullSeeds"] = fmt(len(full["seeds"]))
     if not folds.empty:
         out["ClfFolds"] = fmt(folds["fold"].nunique())
         out["ClfRuns"] = fmt(folds["run_dir"].nunique())
+    for exp, g in summary.groupby("experiment", sort=False):
+        name = g["metric"].iloc[0]
+        out[f"{macro('clf', exp)}Metric"] = METRIC_TEXT.get(name, name.replace("_", "-"))
 
     def put(stem: str, row) -> None:
         out[f"{stem}Model"] = row["model_name"]
@@ -328,10 +467,11 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write_csv(folds, dirs["data"] / "classifiers_folds.csv")
     summary = summarise(folds, runs, cfg["metric"])
     atomic_write_csv(summary, dirs["data"] / "classifiers_summary.csv")
-    numbers_json(numbers(summary, folds, cfg), dirs["numbers"] / "classifiers.json")
+    full = {**cfg, **(cfg.get("full") or {})}  # what build.py --full runs (the same when it is on)
+    numbers_json(numbers(summary, folds, cfg, full), dirs["numbers"] / "classifiers.json")
     for _, r in best_rows(summary).iterrows():
         log(f"classifiers: best for {r['experiment']}/{r['target']}: {r['model']} + {r['features']}, "
-            f"{cfg['metric']} {r['mean']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}] (n={r['n_values']})")
+            f"{r['metric']} {r['mean']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}] (n={r['n_values']})")
     log(f"classifiers: {runs['run_dir'].nunique()} runs in {time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -1,12 +1,15 @@
-"""Figure: macro-F1 of each model x feature set, one panel per experiment and target.
+"""Figure: each model x feature set, one panel per experiment and target, by the experiment's metric.
 
     python paper/scripts/fig_classifiers.py
 
 Reads ``build/data/classifiers_summary.csv`` (written by ``compute_classifiers.py``;
 plotting only, no model is fitted here) and writes ``figures/fig_classifiers.pdf`` and
-``.png``. Dots are means over seeds x folds, bars their 95% interval (corrected resampled
+``.png``. Each panel's axis is named by its metric (the summary's ``metric_name``: the
+labels' F1 of the positive class, the actor's macro-F1). Dots are means over the held-out
+folds (and seeds, when there are several), bars their 95% interval (corrected resampled
 t); feature sets are told apart by marker and fill, and the extractor's own scores (no
-training) are a dashed vertical line with a grey band for their interval.
+training) are a dashed vertical line with a grey band for their interval. The panels'
+height follows the number of models (two in the default build, four with ``--full``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,19 @@ FEATURE_STYLE = {
     "rhetoric_tfidf": {"marker": "^", "color": "0.25", "mfc": "0.65"},
 }
 PANEL_TITLES = {("actor", "actor"): "Actor: US/RU/UA"}
+#: axis labels for summaries written before the ``metric_name`` column
+METRIC_LABELS = {"f1": "F1 (positive class)", "macro_f1": "Macro-F1"}
+
+
+def metric_label(rows) -> str:
+    """The axis label of a panel: its rows' metric name (one per panel)."""
+    if "metric_name" in rows and rows["metric_name"].notna().any():
+        names = rows["metric_name"].dropna().unique()
+    else:
+        names = [METRIC_LABELS.get(m, m) for m in (rows["metric"].dropna().unique() if "metric" in rows else [])]
+    if len(names) > 1:
+        raise SystemExit(f"fig_classifiers: one panel mixes metrics {list(names)}")
+    return names[0] if len(names) else "F1"
 
 
 def panel_title(experiment: str, target: str) -> str:
@@ -52,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ncols = 3
     nrows = -(-(len(panels) + 1) // ncols)  # one cell for the legend
-    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, 1.75 * nrows + 0.2), sharey=True, squeeze=False)
+    panel_height = 0.95 + 0.32 * len(models)  # title and axis, then one band per model
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, panel_height * nrows + 0.1), sharey=True, squeeze=False)
     lo = max(0.0, min(summary["ci_low"].min(), summary["mean"].min()) - 0.03)
-    dodge = {f: (i - (len(feats) - 1) / 2) * 0.22 for i, f in enumerate(feats)}
+    dodge = {f: (i - (len(feats) - 1) / 2) * 0.24 for i, f in enumerate(feats)}
     for ax, (exp, target) in zip(axes.flat, panels):
         sub = summary[(summary["experiment"] == exp) & (summary["target"] == target)]
         base = sub[sub["model"] == "none"]
@@ -74,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)))
         ax.set_yticks(range(len(models)), [names.get(m, m) for m in models])
         ax.set_ylim(len(models) - 0.5, -0.5)
-        ax.set_xlabel("Macro-F1")
+        ax.set_xlabel(metric_label(sub))
         ax.grid(axis="x", color="0.9", lw=0.5)
         ax.set_axisbelow(True)
     for ax in list(axes.flat)[len(panels):]:
@@ -90,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         labels += ["Extractor's own score, no training"]
     legend_ax = list(axes.flat)[len(panels)] if len(panels) < axes.size else axes.flat[-1]
     seeds, folds = int(summary["seeds"].max()), summary["folds"].max()
-    note = f"Macro-F1 on held-out folds:\nmean over {seeds} seed{'s' if seeds > 1 else ''} x {int(folds) if folds == folds else '?'} folds; \nbars: 95% interval"
+    n_folds = f"{int(folds)} held-out folds" if folds == folds else "held-out folds"
+    note = (f"Mean over {n_folds}" + (f" x {seeds} seeds" if seeds > 1 else "")
+            + ";\nbars: 95% interval (corrected t)")
     legend_ax.legend(handles, labels, loc="center left", title=note, title_fontsize=7, alignment="left")
     fig.tight_layout(h_pad=0.8, w_pad=0.6)
     save(fig, "fig_classifiers")

@@ -1,12 +1,13 @@
-"""Table: macro-F1 of every model x feature set per target, mean +- 95% half-width (booktabs).
+"""Table: every model x feature set per target, mean +- 95% half-width of the experiment's metric (booktabs).
 
     python paper/scripts/tab_classifiers.py
 
 Reads ``build/data/classifiers_summary.csv`` (written by ``compute_classifiers.py``) and
 writes ``tables/tab_classifiers.tex``: one row per model x feature set (and the
-extractor's own scores, when the sweep ran them), one column per experiment target; the
-best trained model of each column in bold. A tabular only; the caption belongs to
-``paper.tex``.
+extractor's own scores, when the sweep ran them), one column per experiment target, under
+a header naming each experiment and its metric (the summary's ``metric_name``: the labels'
+F1 of the positive class, the actor's macro-F1); the best trained model of each column in
+bold. A tabular only; the caption belongs to ``paper.tex``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,20 @@ MODEL_ORDER = ["logreg", "linear_svm", "random_forest", "hist_gb"]
 FEATURE_ORDER = ["rhetoric", "tfidf", "rhetoric_tfidf"]
 COLUMN_NAMES = {"threat": "Threat", "conditionality": "Cond.", "two_path": "Two paths",
                 "commitment": "Commit.", "actor": "Actor"}
+EXPERIMENT_NAMES = {"labels": "Labels (sentences)", "actor": "Actor (documents)"}
+#: for summaries written before the ``metric_name`` column
+METRIC_LABELS = {"f1": "F1 (positive class)", "macro_f1": "Macro-F1"}
+
+
+def metric_label(summary, experiment: str) -> str:
+    rows = summary[summary["experiment"] == experiment]
+    if "metric_name" in rows and rows["metric_name"].notna().any():
+        names = list(rows["metric_name"].dropna().unique())
+    else:
+        names = [METRIC_LABELS.get(m, m) for m in rows["metric"].dropna().unique()] if "metric" in rows else []
+    if len(names) > 1:
+        raise SystemExit(f"tab_classifiers: the {experiment} experiment mixes metrics {names}")
+    return names[0] if names else ""
 
 
 def cell(row, bold: bool) -> str:
@@ -46,9 +61,10 @@ def render(summary) -> str:
     spans = [(e, sum(1 for c in columns if c[0] == e)) for e in experiments]
 
     lines = ["\\begin{tabular}{@{}ll" + "c" * len(columns) + "@{}}", "\\toprule"]
-    header = " & ".join(f"\\multicolumn{{{n}}}{{c}}{{{'Labels (sentences)' if e == 'labels' else e.capitalize() + ' (documents)' if e == 'actor' else e}}}"
-                        for e, n in spans)
+    header = " & ".join(f"\\multicolumn{{{n}}}{{c}}{{{EXPERIMENT_NAMES.get(e, e)}}}" for e, n in spans)
     lines.append(f" & & {header} \\\\")
+    metrics = " & ".join(f"\\multicolumn{{{n}}}{{c}}{{\\footnotesize {metric_label(summary, e)}}}" for e, n in spans)
+    lines.append(f" & & {metrics} \\\\")
     start = 3
     rules = []
     for _, n in spans:
