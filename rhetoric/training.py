@@ -244,12 +244,12 @@ def select_and_fit(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.n
 
 
 def _outer_fold(args):
-    terms, Y, folds, fold, cfg = args
+    terms, Y, folds, fold, cfg, new_terms = args
     train = folds != fold
     fitted = select_and_fit([t for t, k in zip(terms, train) if k], {c: y[train] for c, y in Y.items()},
                             folds[train], cfg)
     test_terms = [t for t, k in zip(terms, ~train) if k]
-    return fold, fitted.scores(test_terms), fitted.settings
+    return fold, fitted.scores(test_terms), fitted.settings, (fitted.scores(new_terms) if new_terms else None)
 
 
 def cross_validate(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.ndarray, cfg: dict,
@@ -259,16 +259,50 @@ def cross_validate(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.n
     on, and was fitted to, the other folds only. ``train_mask`` keeps only those
     sentences for fitting (the learning curve); every sentence is still scored.
     Returns ``(scores, settings by fold)``."""
+    scores, _, settings = cross_fit(terms, Y, folds, cfg, train_mask=train_mask, progress=progress)
+    return scores, settings
+
+
+def cross_fit(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.ndarray, cfg: dict,
+              new_terms: list[list[str]] | None = None, new_folds: np.ndarray | None = None,
+              *, train_mask: np.ndarray | None = None, progress=None):
+    """:func:`cross_validate`, and also scores for unlabelled sentences (``new_terms``,
+    each in fold ``new_folds``): a new sentence of fold ``k`` is scored by the model of
+    outer fold ``k``, fitted without the labels of fold ``k``. This is cross-fitting:
+    when the new sentences include the labelled ones' documents (a population with a
+    labelled random sample, as design-based corrections need), no labelled sentence's
+    prediction comes from a model that saw its label, and every sentence of a document
+    is scored by the same model.
+
+    Returns ``(out-of-fold scores, new sentences' scores or None, settings by fold)``.
+
+    >>> import numpy as np
+    >>> terms = [["w:threat"], ["w:peace"]] * 12
+    >>> Y = {c: np.array([1, 0] * 12) for c in CONSTRUCTS}
+    >>> folds = np.repeat([0, 1, 2], 8)
+    >>> cfg = _merged({"model": {"C": [1.0]}, "features": {"min_df": [1]}})
+    >>> oof, new, _ = cross_fit(terms, Y, folds, cfg, [["w:threat"], ["w:peace"]], np.array([0, 2]))
+    >>> bool(new["threat"][0] > 0.5 > new["threat"][1])
+    True
+    """
     from joblib import Parallel, delayed
 
     folds = np.asarray(folds)
+    if new_terms is not None:
+        new_folds = np.asarray(new_folds)
+        if len(new_folds) != len(new_terms):
+            raise ValueError(f"cross_fit: {len(new_terms)} new sentences but {len(new_folds)} folds")
+        unknown = sorted(set(np.unique(new_folds).tolist()) - set(np.unique(folds).tolist()))
+        if unknown:
+            raise ValueError(f"cross_fit: new sentences in folds {unknown} that no labelled sentence is in")
     keep = np.ones(len(terms), bool) if train_mask is None else np.asarray(train_mask, bool)
     tasks = []
     for fold in np.unique(folds):
         # the held-out fold is scored whole; only the training side is subsampled
         use = keep | (folds == fold)
         idx = np.flatnonzero(use)
-        tasks.append(([terms[i] for i in idx], {c: y[idx] for c, y in Y.items()}, folds[idx], fold, cfg))
+        mine = ([new_terms[i] for i in np.flatnonzero(new_folds == fold)] if new_terms is not None else None)
+        tasks.append(([terms[i] for i in idx], {c: y[idx] for c, y in Y.items()}, folds[idx], fold, cfg, mine))
     n_jobs = int(cfg.get("n_jobs", 1) or 1)
     if n_jobs == 1:
         results = []
@@ -279,13 +313,16 @@ def cross_validate(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.n
     else:
         results = Parallel(n_jobs=n_jobs)(delayed(_outer_fold)(t) for t in tasks)
     scores = {c: np.full(len(terms), np.nan) for c in CONSTRUCTS}
+    new_scores = {c: np.full(len(new_terms), np.nan) for c in CONSTRUCTS} if new_terms is not None else None
     settings = {}
-    for fold, fold_scores, fold_settings in results:
+    for fold, fold_scores, fold_settings, fold_new in results:
         test = folds == fold
         for c in CONSTRUCTS:
             scores[c][test] = fold_scores[c]
+            if fold_new is not None:
+                new_scores[c][new_folds == fold] = fold_new[c]
         settings[int(fold)] = fold_settings
-    return scores, settings
+    return scores, new_scores, settings
 
 
 # -- writing the model ------------------------------------------------------------------

@@ -43,11 +43,12 @@ __all__ = [
     "main",
 ]
 
-#: The three files the project reads, relative to the data root.
+#: The files the project reads, relative to the data root.
 EXPECTED_FILES = (
     "crisis/documents.jsonl.gz",
     "ungdc/speeches.jsonl.gz",
     "annotations/train.jsonl",
+    "annotations/sampling_frame.jsonl.gz",
 )
 
 
