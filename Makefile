@@ -23,7 +23,7 @@ evaluate: install
 reproduce: install
 	@start=$$(date +%s); \
 	$(PYTHON) -m rhetoric.summary && \
-	$(PYTHON) paper/build.py && \
+	$(PYTHON) paper/build.py $(if $(FULL),--full) && \
 	echo "reproduce: done in $$(( $$(date +%s) - start )) s"
 
 bench: install

@@ -14,6 +14,8 @@ Steps, each printed with its time:
    otherwise it says so and which Debian packages to install.
 
 ``--small`` runs every compute script on its small slice (seconds; what the tests use);
+``--full`` gives each analysis its ``full`` settings of ``config.yaml`` (the classifier
+comparison's whole sweep: every model, feature set and seed; ``make reproduce FULL=1``);
 ``--only NAME`` (repeatable, or comma-separated) runs the scripts of those analyses only
 and still merges every numbers file present; ``--no-pdf`` stops before LaTeX.
 
@@ -21,8 +23,9 @@ A compute script is skipped ("up to date") when nothing it could depend on has c
 since its last successful run into the same output folder: its own source, the shared
 ``paper/scripts/_*.py``, ``paper/config.yaml``, the package (``rhetoric/``: code, lexicons,
 the trained model and its training config), ``experiments/`` and ``configs/``,
-``pyproject.toml``, the data files (size and modification time) and ``--small``.
-``--force`` runs everything again.
+``pyproject.toml``, the data files (size and modification time), the compute scripts it
+reads the output of (:data:`REQUIRES`), ``--small`` and ``--full``.
+``--force`` runs everything again. An analysis whose required analysis failed is skipped.
 ``RHETORIC_PAPER_OUT=<dir>`` sends every output to ``<dir>`` instead of ``paper/``.
 
 A failing script is reported and the figures and tables of its analysis are skipped; the
@@ -85,9 +88,16 @@ def analysis_of(script: Path, analyses: list[str]) -> str:
     return max(matches, key=len) if matches else name
 
 
+#: analyses whose compute step reads another's output: ``--only`` runs that one too (the
+#: sorted order already runs it first: ``compute_crossfit`` fits the cross-fitted scorer
+#: once for the validation and the design-based regression)
+REQUIRES = {"regression": ("crossfit",), "validation": ("crossfit",)}
+
+
 def select(found: dict[str, list[Path]], only: list[str] | None) -> dict[str, list[Path]]:
     if not only:
         return found
+    only = sorted(set(only) | {r for name in only for r in REQUIRES.get(name, ())})
     analyses = [p.stem.split("_", 1)[1] for p in found["compute"]]
     known = set(analyses) | {analysis_of(p, analyses) for k in ("fig", "tab") for p in found[k]}
     unknown = sorted(set(only) - known)
@@ -110,8 +120,10 @@ def input_digest(script: Path, small: bool) -> str:
     """A hash of everything ``script`` could depend on (see the module docstring)."""
     import hashlib
 
-    h = hashlib.sha256(f"small={small}\0".encode())
+    h = hashlib.sha256(f"small={small}\0full={os.environ.get('RHETORIC_PAPER_FULL', '') not in ('', '0')}\0".encode())
     files = {script.resolve()}
+    name = script.stem.split("_", 1)[1]
+    files.update((script.parent / f"compute_{r}.py").resolve() for r in REQUIRES.get(name, ()))
     for pattern in DEPENDENCIES:
         files.update(p.resolve() for p in REPO.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
     for path in sorted(files):
@@ -276,11 +288,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="the small slice of every analysis (seconds)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this analysis's scripts (repeatable or comma-separated)")
+    parser.add_argument("--full", action="store_true",
+                        help="each analysis's `full` settings (the whole classifier sweep; slow)")
     parser.add_argument("--no-pdf", action="store_true", help="stop before LaTeX")
     parser.add_argument("--force", action="store_true", help="run every compute script, even when up to date")
     parser.add_argument("--list", action="store_true", help="list the scripts that would run, and stop")
     args = parser.parse_args(argv)
     only = sorted({n.strip() for item in args.only or [] for n in item.split(",") if n.strip()}) or None
+    if args.full:
+        if args.small:
+            parser.error("--full and --small exclude each other")
+        os.environ["RHETORIC_PAPER_FULL"] = "1"  # the scripts inherit it (_common.is_full)
 
     found = select(discover(), only)
     if args.list:
@@ -292,13 +310,19 @@ def main(argv: list[str] | None = None) -> int:
     out = out_root()
     for sub in ("build/data", "build/numbers", "figures", "tables"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    say(f"output in {out}{' (small slice)' if args.small else ''}"
+    say(f"output in {out}{' (small slice)' if args.small else ''}{' (full settings)' if args.full else ''}"
         + (f"; only {', '.join(only)}" if only else ""))
 
     analyses = [p.stem.split("_", 1)[1] for p in discover()["compute"]]
     times: list[tuple[str, float, bool]] = []
     failed_analyses: set[str] = set()
     for script in found["compute"]:
+        needed = [r for r in REQUIRES.get(analysis_of(script, analyses), ()) if r in failed_analyses]
+        if needed:
+            say(f"skip  {script.name}: it reads the output of {', '.join(needed)}, which failed")
+            times.append((script.name + " (skipped)", 0.0, False))
+            failed_analyses.add(analysis_of(script, analyses))
+            continue
         digest = input_digest(script, args.small)
         if not args.force and up_to_date(out, script, digest):
             say(f"skip  {script.name}: up to date (inputs unchanged since its last run; --force runs it)")

@@ -9,7 +9,9 @@ writes, the numbers the text quotes, and the crisis sentences two analyses use.
 
 Outputs go under ``paper/`` (``build/data``, ``build/numbers``, ``figures``, ``tables``),
 or under ``$RHETORIC_PAPER_OUT`` when it is set (tests build into a temporary folder).
-``--small`` or ``RHETORIC_PAPER_SMALL=1`` asks a compute script for its small slice.
+``--small`` or ``RHETORIC_PAPER_SMALL=1`` asks a compute script for its small slice;
+``RHETORIC_PAPER_FULL=1`` (``build.py --full``) lays each section's ``full`` settings over
+the defaults (:func:`section`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ CONFIG = PAPER / "config.yaml"
 _T0 = time.perf_counter()
 
 __all__ = [
-    "PAPER", "REPO", "CONFIG", "is_small", "out_dirs", "config", "section", "log", "parse_args",
+    "PAPER", "REPO", "CONFIG", "is_small", "is_full", "out_dirs", "config", "section", "log", "parse_args",
     "atomic_write_csv", "atomic_write_text", "atomic_write_json", "numbers_json", "read_numbers",
     "macro", "fmt", "fmt_date", "crisis_sentences",
 ]
@@ -40,6 +42,11 @@ __all__ = [
 def is_small(flag: bool = False) -> bool:
     """The small slice: ``--small`` given, or ``RHETORIC_PAPER_SMALL`` set (not "" or "0")."""
     return bool(flag) or os.environ.get("RHETORIC_PAPER_SMALL", "") not in ("", "0")
+
+
+def is_full() -> bool:
+    """The full settings: ``RHETORIC_PAPER_FULL`` set (not "" or "0"; ``build.py --full``)."""
+    return os.environ.get("RHETORIC_PAPER_FULL", "") not in ("", "0")
 
 
 def out_root() -> Path:
@@ -88,9 +95,13 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def section(name: str, defaults: dict) -> tuple[int, dict]:
-    """``(seed, settings)``: the config's section ``name`` laid over ``defaults``."""
+    """``(seed, settings)``: the config's section ``name`` laid over ``defaults``; with
+    :func:`is_full`, its ``full`` subsection laid over that."""
     cfg = config()
-    return int(cfg.get("seed", 20240224)), _merge(defaults, cfg.get(name) or {})
+    settings = _merge(defaults, cfg.get(name) or {})
+    if is_full():
+        settings = _merge(settings, settings.get("full") or {})
+    return int(cfg.get("seed", 20240224)), settings
 
 
 def log(msg: str) -> None:

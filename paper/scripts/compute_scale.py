@@ -19,8 +19,10 @@ VADER's time over rhetoric's time on the same sentences (> 1: rhetoric is faster
 scores sentiment, not coercion: it is a reference point for cost, a lexicon scorer
 everyone knows, not a competitor on the task.
 
-If ``bench/bench_vader.py`` exists, its whole-process benchmark (``--json``) is run too
-and stored beside the rest; it is optional.
+With ``bench: true`` (the ``full`` settings: ``build.py --full``), ``bench/bench_vader.py``'s
+whole-process benchmark (``--json``) is run too and stored beside the rest: it takes about two
+minutes and the text quotes none of its numbers, so the default build leaves it to
+``make bench``.
 
 Writes ``data/scale_runs.csv`` (every timed run), ``data/scale_summary.csv`` (one row per
 engine and worker count), ``data/scale_bench.json`` (when the benchmark exists) and
@@ -45,11 +47,13 @@ DEFAULTS = {
     # enough that one timed run lasts about a second: at ~20,000 sentences/s a few
     # thousand sentences take 0.2 s, and the rounds then differ by 30%
     "sentences": 20000,
-    "repeats": 5,
+    "repeats": 3,
     "docs_per_corpus": 1000,  # documents drawn per corpus before sentences are drawn
     "bench_timeout_s": 900,
     "bench_args": ["--repeats", "3"],  # passed to bench/bench_vader.py (its own --sentences default)
     "bench_small": False,
+    "bench": False,  # the whole-process benchmark (bench/bench_vader.py): full settings only
+    "full": {"bench": True, "repeats": 5},
     "small": {"sentences": 400, "repeats": 1, "docs_per_corpus": 40, "ungdc_limit": 300},
 }
 
@@ -176,6 +180,9 @@ def run_bench(cfg: dict, small: bool, seed: int, target: Path):
     script = REPO / "bench" / "bench_vader.py"
     if not script.is_file():
         log("scale: bench/bench_vader.py not found; whole-process benchmark skipped (optional)")
+        return None
+    if not small and not cfg.get("bench", True):
+        log("scale: whole-process benchmark skipped (bench: false; `make bench` or build.py --full runs it)")
         return None
     if small and not cfg.get("bench_small", False):
         log("scale: whole-process benchmark skipped on the small slice")
