@@ -30,8 +30,14 @@ __all__ = ["evaluate", "main", "format_report"]
 
 
 def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rules"), limit: int | None = None,
-             n_boot: int = 1000, learning: bool = True, cfg: dict | None = None, progress=None) -> dict:
-    """All the figures, as a JSON-ready dict (see the module docstring)."""
+             n_boot: int = 1000, learning: bool = True, cfg: dict | None = None, progress=None,
+             out_of_fold: tuple[dict, dict] | None = None) -> dict:
+    """All the figures, as a JSON-ready dict (see the module docstring).
+
+    ``out_of_fold``: ``(scores by construct, settings by fold)`` that
+    :func:`rhetoric.training.cross_fit` already computed for these sentences, in their
+    order, with this ``cfg`` (the paper fits the folds once for two analyses); the
+    trained scorer's cross-validation is then not run again."""
     import numpy as np
 
     from .training import _merged, cross_validate, labelled_terms, term_options
@@ -59,7 +65,13 @@ def evaluate(annotations: str | Path | None = None, *, engines=("trained", "rule
         Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
         if progress:
             progress("evaluate: trained scorer, document-grouped CV over `fold` (inner folds choose settings and thresholds)")
-        oof, settings = cross_validate(terms, Y, frame["fold"].to_numpy(), cfg, progress=progress)
+        if out_of_fold is None:
+            oof, settings = cross_validate(terms, Y, frame["fold"].to_numpy(), cfg, progress=progress)
+        else:
+            oof, settings = out_of_fold
+            bad = [c for c in CONSTRUCTS if len(oof[c]) != len(frame) or not np.isfinite(oof[c]).all()]
+            if bad:
+                raise ValueError(f"out_of_fold: the scores of {bad} do not cover the {len(frame)} labelled sentences")
         scores_by_engine["trained"] = oof
         entry = {"how": "out-of-fold: 5-fold document-grouped CV over `fold`, settings and thresholds chosen in inner folds",
                  "figures": summarise(frame, oof, seed=seed, n_boot=n_boot),

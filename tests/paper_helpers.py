@@ -33,11 +33,38 @@ def paper_macros(*prefixes: str) -> set[str]:
     return {m for m in re.findall(r"\\([A-Z][A-Za-z]+)", tex) if m.startswith(prefixes)}
 
 
+#: analysis -> the folder where its small build ran in this test session, so an analysis
+#: that others read (``crossfit``) runs once and is copied into the others' folders
+_BUILT: dict[str, Path] = {}
+
+
+def _requires(name: str) -> tuple[str, ...]:
+    sys.path.insert(0, str(REPO / "paper"))
+    try:
+        from build import REQUIRES
+    finally:
+        sys.path.remove(str(REPO / "paper"))
+    return tuple(REQUIRES.get(name, ()))
+
+
 def small_build(out: Path, name: str, steps: tuple[str, ...] = ("fig", "tab")) -> Path:
-    """Run ``compute_<name>.py --small`` then the ``<step>_<name>.py`` scripts into ``out``."""
+    """Run ``compute_<name>.py --small`` then the ``<step>_<name>.py`` scripts into ``out``,
+    after the small builds of the analyses it reads (``paper/build.py``'s ``REQUIRES``: run
+    once per test session, their outputs copied in)."""
+    import shutil
+
+    for required in _requires(name):
+        if required not in _BUILT:
+            small_build(out.parent / f"_{required}_small", required, steps=())
+        for kind in ("data", "numbers"):
+            dest = out / "build" / kind
+            dest.mkdir(parents=True, exist_ok=True)
+            for path in (_BUILT[required] / "build" / kind).glob(f"{required}*"):
+                shutil.copy2(path, dest / path.name)
     env = {**os.environ, "RHETORIC_PAPER_OUT": str(out), "RHETORIC_CACHE": str(out / "cache")}
     for script in [[f"compute_{name}.py", "--small"]] + [[f"{step}_{name}.py"] for step in steps]:
         proc = subprocess.run([sys.executable, str(SCRIPTS / script[0])] + script[1:], env=env, cwd=REPO,
                               capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, f"{script[0]} failed:\n{proc.stdout}\n{proc.stderr}"
+    _BUILT[name] = out
     return out

@@ -45,7 +45,11 @@ Writes (under ``paper/`` or ``$RHETORIC_PAPER_OUT``):
 ``build/data/validation_example.txt``     the rules' explanation of the codebook's worked example
 ``build/numbers/validation.json``         the numbers the text quotes (macros ``Val...``)
 
-``--small``: the first ``small.limit`` labelled sentences (all five folds), few bootstrap
+The trained scorer's out-of-fold scores are read from ``compute_crossfit.py`` (run before
+this one), which fits the nested CV once for this analysis and the regression.
+
+``--small``: the labelled sentences ``compute_crossfit.py --small`` scored (the first 1,500;
+all five folds), few bootstrap
 resamples, and a learning curve of ``small.learning_fractions`` plus the full CV (which
 it reuses instead of refitting); well under a minute.
 """
@@ -89,7 +93,7 @@ DEFAULTS = {
     "n_boot": 1000,        # document-clustered bootstrap resamples for the 95% intervals
     "n_jobs": 2,           # outer CV folds fitted in parallel
     "learning": True,      # the learning curve (rhetoric.validation.LEARNING_CURVE_FRACTIONS)
-    "small": {"limit": 1500, "n_boot": 50, "learning_fractions": [0.1]},
+    "small": {"n_boot": 50, "learning_fractions": [0.1]},
 }
 
 
@@ -217,17 +221,30 @@ def read_agreement(path) -> tuple[dict[str, float], int]:
 # ---------------------------------------------------------------- the analysis
 
 def run_evaluate(small: bool, seed: int, settings: dict) -> tuple[dict, "object"]:
-    """:func:`rhetoric.evaluate.evaluate` on the annotations (the small slice: the first
-    ``small.limit`` sentences, no learning curve there) and the labelled frame it used."""
+    """:func:`rhetoric.evaluate.evaluate` on the annotations, with the trained scorer's
+    out-of-fold scores that ``compute_crossfit.py`` computed (the small slice: its first
+    sentences, no learning curve there), and the labelled frame it used."""
+    from compute_crossfit import read as read_crossfit
+    from rhetoric.constructs import CONSTRUCTS
     from rhetoric.evaluate import evaluate
+    from rhetoric.training import _merged
     from rhetoric.validation import labelled_frame
 
-    limit = int(settings["small"]["limit"]) if small else None
+    meta, scores, _ = read_crossfit(out_dirs(), small)
+    limit = int(meta["labels"]) if small else None
     n_boot = int(settings["small"]["n_boot"] if small else settings["n_boot"])
     cfg = {"n_jobs": int(settings["n_jobs"]), "seed": seed}
-    result = evaluate(engines=("trained", "rules"), limit=limit, n_boot=n_boot,
-                      learning=bool(settings["learning"]) and not small, cfg=cfg, progress=log)
+    merged = _merged(cfg)
+    if meta["config"] != {k: merged[k] for k in ("features", "model")}:
+        raise SystemExit("compute_crossfit.py fitted another configuration than evaluate() would: run it again")
     frame, _ = labelled_frame(None, limit)
+    if list(frame["id"]) != scores["id"].tolist():
+        raise SystemExit("crossfit_labels.csv holds other sentences than the labelled frame: run compute_crossfit.py again")
+    out_of_fold = ({c: scores[c].to_numpy() for c in CONSTRUCTS},
+                   {int(k): v for k, v in meta["settings_by_fold"].items()})
+    result = evaluate(engines=("trained", "rules"), limit=limit, n_boot=n_boot,
+                      learning=bool(settings["learning"]) and not small, cfg=cfg, progress=log,
+                      out_of_fold=out_of_fold)
     if list(frame["id"]) != list(result["_ids"]):
         raise RuntimeError("evaluate() scored other sentences than the labelled frame holds")
     if small:

@@ -1,12 +1,14 @@
-"""Figure: the linear probability models' coefficients and each actor's implied change
-after 24 February 2022, per construct, with 95% intervals clustered by document.
+"""Figure: naive and design-based (DSL) estimates of the actor x period model, side by
+side, per construct, with 95% intervals clustered by document.
 
     python paper/scripts/fig_regression.py
 
 Reads ``build/data/regression_coefs.csv`` (``compute_regression.py``) and writes
 ``figures/fig_regression.pdf`` and ``.png``: one panel per construct, one row per term
-(in percentage points; the intercept, a level, is left out), filled dots for the model's
-coefficients and open diamonds for the implied changes, a dotted line at zero.
+(in percentage points; the intercept, a level, is left out; each actor's implied change
+after 24 February 2022 below the line), the naive estimate (the scorer's predicted labels
+taken as true: open circles) just above the DSL estimate (corrected with the expert-coded
+random sample: filled squares), a dotted line at zero.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ TERMS = {
     "change:RU": "Change after: Russia",
     "change:UA": "Change after: Ukraine",
 }
-STYLE = {
-    "coefficient": {"marker": "o", "color": "0.0", "markerfacecolor": "0.0"},
-    "contrast": {"marker": "D", "color": "0.35", "markerfacecolor": "white"},
+#: method -> (label, vertical offset within a term's row, style)
+METHODS = {
+    "naive": ("Naive: predicted labels as true", -0.17,
+              {"marker": "o", "color": "0.45", "markerfacecolor": "white"}),
+    "dsl": ("DSL: corrected with the expert-coded random sample", 0.17,
+            {"marker": "s", "color": "0.0", "markerfacecolor": "0.0"}),
 }
 
 
@@ -42,29 +47,27 @@ def main() -> int:
     dirs = out_dirs()
     coefs = pd.read_csv(dirs["data"] / "regression_coefs.csv")
     constructs = list(dict.fromkeys(coefs["construct"]))
-    fig, axes = plt.subplots(1, len(constructs), figsize=(WIDTH, 2.9), sharey=True)
+    fig, axes = plt.subplots(1, len(constructs), figsize=(WIDTH, 3.3), sharey=True)
     axes = list(axes) if len(constructs) > 1 else [axes]
-    ypos = {t: len(TERMS) - 1 - i for i, t in enumerate(TERMS)}
+    ypos = {t: i for i, t in enumerate(TERMS)}  # top to bottom (the axis is inverted below)
     for ax, c in zip(axes, constructs):
-        d = coefs[(coefs["construct"] == c) & coefs["term"].isin(TERMS)]
-        for kind, style in STYLE.items():
-            k = d[d["kind"] == kind]
-            ax.errorbar(k["coef"], [ypos[t] for t in k["term"]],
-                        xerr=[k["coef"] - k["low"], k["high"] - k["coef"]],
-                        linestyle="none", markersize=3.8, elinewidth=1.0, capsize=0,
-                        label="Coefficient" if kind == "coefficient" else "Implied change", **style)
+        for method, (label, dy, style) in METHODS.items():
+            d = coefs[(coefs["construct"] == c) & (coefs["method"] == method) & coefs["term"].isin(TERMS)]
+            ax.errorbar(d["coef"], [ypos[t] + dy for t in d["term"]],
+                        xerr=[d["coef"] - d["low"], d["high"] - d["coef"]],
+                        linestyle="none", markersize=3.4, elinewidth=1.0, capsize=0, label=label, **style)
         ax.axvline(0, color="0.4", linestyle=":", linewidth=0.8, zorder=0)
-        ax.axhline(2.5, color="0.8", linewidth=0.6)  # coefficients above, implied changes below
+        ax.axhline(4.5, color="0.8", linewidth=0.6)  # coefficients above, implied changes below
         ax.set_title(CONSTRUCT_LABEL.get(c, c))
         ax.set_xlabel("Percentage points")
-        ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=5))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=4))
         ax.tick_params(axis="x", labelsize=6.5)
     axes[0].set_yticks(list(ypos.values()))
     axes[0].set_yticklabels(list(TERMS.values()))
-    axes[0].set_ylim(-0.6, len(TERMS) - 0.4)
+    axes[0].set_ylim(len(TERMS) - 0.5, -0.5)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.6, -0.01))
-    fig.subplots_adjust(bottom=0.25, wspace=0.15)
+    fig.subplots_adjust(bottom=0.24, wspace=0.15)
     save(fig, "fig_regression")
     log("fig_regression done")
     return 0

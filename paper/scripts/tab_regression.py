@@ -1,6 +1,6 @@
-"""Table: the linear probability models, one column per construct: coefficients in
-percentage points with standard errors clustered by document, the implied change of each
-actor after 24 February 2022, N sentences, number of clusters and R^2.
+"""Table: the actor x period linear probability models, naive beside DSL, one pair of
+columns per construct: coefficients in percentage points with standard errors clustered
+by document, each actor's implied change after 24 February 2022, and the counts.
 
     python paper/scripts/tab_regression.py
 
@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import atomic_write_text, log, out_dirs  # noqa: E402
 
 LABEL = {"threat": "Threat", "conditionality": "Conditionality", "two_path": "Two paths", "commitment": "Commitment"}
+METHODS = {"naive": "Naive", "dsl": "DSL"}
 COEFS = {
     "Intercept": "Constant (US, before)",
     "RU": "Russia",
@@ -38,35 +39,38 @@ def num(x: float, digits: int = 2) -> str:
 
 def render(coefs) -> str:
     constructs = list(dict.fromkeys(coefs["construct"]))
-    key = coefs.set_index(["construct", "term"])
-    head = " & ".join([""] + [LABEL.get(c, c) for c in constructs])
+    coefs = coefs[coefs["method"].isin(METHODS)]
+    key = coefs.set_index(["construct", "method", "term"])
+    cols = [(c, m) for c in constructs for m in METHODS]
     lines = [
-        r"\begin{tabular}{@{}l" + "r" * len(constructs) + "@{}}",
+        r"\begin{tabular}{@{}l" + "rr" * len(constructs) + "@{}}",
         r"\toprule",
-        head + r" \\",
+        " & ".join([""] + [r"\multicolumn{2}{c}{%s}" % LABEL.get(c, c) for c in constructs]) + r" \\",
+        "".join(r"\cmidrule(lr){%d-%d}" % (2 + 2 * i, 3 + 2 * i) for i in range(len(constructs))),
+        " & ".join([""] + [METHODS[m] for _, m in cols]) + r" \\",
         r"\midrule",
     ]
-
     # a rare construct's coefficients are hundredths of a point: give them a third decimal
     digits = {c: 3 if coefs.loc[coefs["construct"] == c, "coef"].abs().max() < 0.1 else 2 for c in constructs}
 
     def block(terms: dict[str, str]) -> None:
         for term, label in terms.items():
-            row = [label] + [num(key.loc[(c, term), "coef"], digits[c]) for c in constructs]
-            se = [""] + [f"({num(key.loc[(c, term), 'se'], digits[c])})" for c in constructs]
+            row = [label] + [num(key.loc[(c, m, term), "coef"], digits[c]) for c, m in cols]
+            se = [""] + [f"({num(key.loc[(c, m, term), 'se'], digits[c])})" for c, m in cols]
             lines.append(" & ".join(row) + r" \\")
-            lines.append(" & ".join(se) + r" \\[2pt]")
+            lines.append(" & ".join(se) + r" \\[1pt]")
 
     block(COEFS)
     lines.append(r"\midrule")
-    lines.append(r"\multicolumn{%d}{@{}l}{\emph{Implied change after 24 Feb 2022}} \\" % (len(constructs) + 1))
+    lines.append(r"\multicolumn{%d}{@{}l}{\emph{Implied change after 24 Feb 2022}} \\" % (2 * len(constructs) + 1))
     block(CHANGES)
     lines.append(r"\midrule")
-    first = coefs.groupby("construct").first()
-    lines.append(" & ".join(["Sentences (N)"] + [f"{int(first.loc[c, 'n']):,}" for c in constructs]) + r" \\")
-    lines.append(" & ".join(["Documents (clusters)"] + [f"{int(first.loc[c, 'clusters']):,}" for c in constructs])
+    first = coefs.groupby(["construct", "method"]).first()
+    lines.append(" & ".join(["Sentences (N)"] + [f"{int(first.loc[(c, m), 'n']):,}" for c, m in cols]) + r" \\")
+    lines.append(" & ".join(["Expert-coded"] + ["" if m == "naive" else f"{int(first.loc[(c, m), 'labelled']):,}"
+                                                for c, m in cols]) + r" \\")
+    lines.append(" & ".join(["Documents (clusters)"] + [f"{int(first.loc[(c, m), 'clusters']):,}" for c, m in cols])
                  + r" \\")
-    lines.append(" & ".join(["$R^2$"] + [f"{first.loc[c, 'r2']:.4f}" for c in constructs]) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
