@@ -48,3 +48,18 @@ def test_readme_figures_are_the_model_cards():
     shown = re.search(r"<!-- card-table -->\n(.*?)\n<!-- /card-table -->", text, flags=re.S)
     assert shown, "the README lost its card-table markers"
     assert shown.group(1).strip() == card_table().strip(), "README figures differ from the model card: paste `rhetoric evaluate --card`"
+
+
+def test_readme_dsl_example_corrects_what_the_naive_regression_gets_wrong():
+    """The README's DSL example: the corrected interval covers the planted +3 points; the
+    regression of the predictions alone says the share fell."""
+    import statsmodels.formula.api as smf
+
+    block = [b for b in _blocks("python") if "from rhetoric.inference import dsl" in b][0]
+    namespace: dict = {}
+    exec(compile(block.replace("print(fit.summary())", "text = fit.summary()"), str(README), "exec"), namespace)
+    fit, data = namespace["fit"], namespace["data"]
+    low, high = fit.conf_int().loc["after"]
+    assert low < 0.03 < high and "after" in namespace["text"]
+    naive = smf.ols("threat_pred ~ after", data).fit()
+    assert naive.params["after"] < 0 and naive.conf_int().loc["after", 1] < 0.03
