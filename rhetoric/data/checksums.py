@@ -34,6 +34,7 @@ from ._atomic import atomic_path
 
 __all__ = [
     "EXPECTED_FILES",
+    "OPTIONAL_FILES",
     "ChecksumMismatch",
     "manifest_path",
     "read_manifest",
@@ -48,8 +49,10 @@ EXPECTED_FILES = (
     "crisis/documents.jsonl.gz",
     "ungdc/speeches.jsonl.gz",
     "annotations/train.jsonl",
-    "annotations/sampling_frame.jsonl.gz",
 )
+#: Files recorded when present: the random stratum's sampling frame (the paper's
+#: design-based regression, rhetoric.data.frame), which a data root of your own may lack.
+OPTIONAL_FILES = ("annotations/sampling_frame.jsonl.gz",)
 
 
 class ChecksumMismatch(ValueError):
@@ -134,13 +137,14 @@ def _count_records(path: Path) -> int:
 
 
 def write_manifest(root: str | Path | None = None, path: str | Path | None = None) -> Path:
-    """Record digest, size and record count of every expected file (atomically)."""
+    """Record digest, size and record count of every expected file, and of each optional
+    one that is there (atomically)."""
     from ..paths import data_root
 
     root = Path(root) if root is not None else data_root()
     path = Path(path) if path is not None else manifest_path()
     files = {}
-    for rel in EXPECTED_FILES:
+    for rel in EXPECTED_FILES + tuple(r for r in OPTIONAL_FILES if (root / r).is_file()):
         f = root / rel
         files[rel] = {"sha256": sha256_file(f), "bytes": f.stat().st_size, "records": _count_records(f)}
     doc = {

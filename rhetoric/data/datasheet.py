@@ -27,12 +27,13 @@ from pathlib import Path
 from ..text import normalise, split_sentences
 from ._atomic import atomic_path
 from .corpora import LABELS, DataFileMissing, data_file, iter_documents, iter_jsonl
+from .frame import SAMPLING_FRAME_FILE
 
 __all__ = ["corpus_statistics", "render", "main", "is_hard_wrapped", "has_markdown", "stratum_group",
            "STRATUM_GROUPS", "AGREEMENT_FILE", "FRAME_FILE"]
 
 AGREEMENT_FILE = "annotations/agreement.json"
-FRAME_FILE = "annotations/sampling_frame.jsonl.gz"
+FRAME_FILE = SAMPLING_FRAME_FILE  # the one name of the file (rhetoric.data.frame)
 
 #: How the annotated sentences were drawn, by stratum name (the data README's table):
 #: (group, pattern matching the whole stratum name). A stratum no pattern matches is
