@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from rhetoric.text import normalise, sentences, split_sentences
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rhetoric.text as text_module
+
 
 
 def split(text: str) -> list[str]:
@@ -102,3 +107,13 @@ def test_long_hard_wrapped_text_splits_in_linear_time():
     # 20,000 wrapped lines: the splitter must not be quadratic.
     text = "We will not accept this. The Assembly\nmust act now.\n" * 20000
     assert len(split_sentences(normalise(text))) == 40000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\n\t\r*_#") + [chr(k) for k in text_module._TRANSLATION]
+                                        + ["\u00e9", "\u4e2d"]), max_size=60))
+def test_normalise_replaces_exactly_what_the_translation_table_says(text):
+    """The fast path (one str.replace per mapped character) is the table's translate."""
+    expected = text.translate(text_module._TRANSLATION)
+    expected = text_module._SINGLE_NEWLINE.sub(" ", expected)
+    assert text_module.normalise(text) == expected
