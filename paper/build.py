@@ -128,7 +128,7 @@ def input_digest(script: Path, small: bool) -> str:
         files.update(p.resolve() for p in REPO.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
     for path in sorted(files):
         data = path.read_bytes()
-        h.update(f"{path.relative_to(REPO)}\0{len(data)}\0".encode())
+        h.update(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}\0{len(data)}\0".encode())
         h.update(data)
     try:
         from rhetoric.paths import data_root

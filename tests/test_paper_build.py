@@ -63,6 +63,44 @@ def test_only_selects_an_analysis_and_rejects_unknown_names(tmp_path):
         build.select(found, ["nope"])
 
 
+def test_only_brings_the_analyses_a_step_reads_and_their_scripts_join_its_inputs(tmp_path, monkeypatch):
+    for name in ("compute_crossfit.py", "compute_regression.py", "fig_regression.py", "compute_timeline.py"):
+        (tmp_path / name).write_text(f"# {name}\n")
+    found = build.discover(tmp_path)
+    picked = build.select(found, ["regression"])
+    assert [p.name for p in picked["compute"]] == ["compute_crossfit.py", "compute_regression.py"]
+    # a change to the script it reads from makes the step stale
+    script = tmp_path / "compute_regression.py"
+    before = build.input_digest(script, small=True)
+    (tmp_path / "compute_crossfit.py").write_text("# changed\n")
+    assert build.input_digest(script, small=True) != before
+    # and the full settings are other inputs than the default ones
+    monkeypatch.setenv("RHETORIC_PAPER_FULL", "1")
+    assert build.input_digest(script, small=True) != build.input_digest(tmp_path / "compute_timeline.py", small=True)
+    full = build.input_digest(script, small=True)
+    monkeypatch.delenv("RHETORIC_PAPER_FULL")
+    assert build.input_digest(script, small=True) != full
+
+
+def test_full_settings_are_laid_over_the_defaults(monkeypatch):
+    monkeypatch.syspath_prepend(str(build.SCRIPTS))
+    import _common
+
+    defaults = {"models": ["logreg"], "seeds": [0], "full": {"models": ["logreg", "hist_gb"], "seeds": [0, 1, 2]}}
+    monkeypatch.delenv("RHETORIC_PAPER_FULL", raising=False)
+    _, settings = _common.section("no_such_section", defaults)
+    assert settings["models"] == ["logreg"] and settings["seeds"] == [0]
+    monkeypatch.setenv("RHETORIC_PAPER_FULL", "1")
+    _, settings = _common.section("no_such_section", defaults)
+    assert settings["models"] == ["logreg", "hist_gb"] and settings["seeds"] == [0, 1, 2]
+
+
+def test_full_and_small_exclude_each_other():
+    proc = subprocess.run([sys.executable, str(PAPER / "build.py"), "--full", "--small", "--list"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode != 0 and "exclude" in proc.stderr
+
+
 # ---------------------------------------------------------------- numbers.tex
 
 def _numbers(tmp_path, **files):
