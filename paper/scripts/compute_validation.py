@@ -393,7 +393,7 @@ def _fmt_metric(metric: str, value) -> str:
 #: (method, subset, macro infix, metrics) quoted by the text
 QUOTED = (
     ("trained", "all", "", ("precision", "recall", "f1", "auroc")),
-    ("trained", "all:corpus=ungdc", "Un", ("fpr",)),
+    ("trained", "all:corpus=ungdc", "Un", ("fpr", "f1")),
     ("trained", "held_out", "HeldOut", ("f1",)),
     ("rules", "held_out", "HeldOut", ("precision", "recall", "f1", "auroc")),
     ("rules", "held_out:corpus=ungdc", "Un", ("fpr",)),
