@@ -157,14 +157,19 @@ def test_default_is_the_reduced_sweep_and_full_is_one_setting_away(monkeypatch):
     assert full["models"] == ["logreg", "linear_svm", "random_forest", "hist_gb"] and full["seeds"] == [0, 1, 2]
     assert len(default["models"]) < len(full["models"]) and len(default["seeds"]) < len(full["seeds"])
     assert set(default["models"]) < set(full["models"])
-    assert default["features"] == full["features"] == ["rhetoric", "tfidf", "rhetoric_tfidf"]
+    assert full["features"] == ["rhetoric", "tfidf", "rhetoric_tfidf"] and set(default["features"]) < set(full["features"])
+    assert cc.features_of(full, "actor") == full["features"]
+    assert cc.features_of(default, "actor") == ["rhetoric"] and cc.features_of(default, "labels") == default["features"]
     assert default["metric"] == full["metric"] == PAPER_METRIC
     monkeypatch.setenv("RHETORIC_PAPER_FULL", "0")  # "0" is off
     assert cc.settings(small=False)[1]["models"] == default["models"]
-    # the one-sweep-per-group commands of the default: one trained sweep per experiment
-    monkeypatch.delenv("RHETORIC_PAPER_FULL")
+    # the default's commands: one seed, the actor on the rhetoric features; the linear SVM
+    # solved in the primal (its dual does not converge on rhetoric + TF-IDF), in both
     cmds = cc.sweep_commands("actor", default, Path("/x"))
-    assert len(cmds) == 1 and "seed=0" in cmds[0] and "model=logreg,linear_svm" in cmds[0]
+    assert len(cmds) == len(default["models"]) and all("seed=0" in c and "features=rhetoric" in c for c in cmds)
+    for settings in (default, full):
+        svm = [c for c in cc.sweep_commands("labels", settings, Path("/x")) if "model=linear_svm" in c]
+        assert len(svm) == 1 and "++model.dual=false" in svm[0]
 
 
 def test_labels_are_summarised_by_the_positive_class_f1_and_the_actor_by_macro_f1():

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handles = [Line2D([], [], ls="none", marker=FEATURE_STYLE[f]["marker"], color=FEATURE_STYLE[f]["color"],
                       mfc=FEATURE_STYLE[f]["mfc"], ms=5) for f in feats if f in FEATURE_STYLE]
-    labels = [f"Features: {feat_names.get(f, f)}" for f in feats if f in FEATURE_STYLE]
+    labels = [(lambda n: n[:1].upper() + n[1:])(feat_names.get(f, f)) for f in feats if f in FEATURE_STYLE]
     if (summary["model"] == "none").any():
         handles += [(Patch(color="0.88", lw=0), Line2D([], [], color="0.3", ls="--", lw=0.9))]
         labels += ["Extractor's own score, no training"]
