@@ -48,14 +48,30 @@ class _Registry:
         # Rules without anchors (run on every text), as (lexicon id, rule index).
         self.always_pairs: tuple[tuple[int, int], ...] = ()
         self.filters: list[_Prefilter] = []  # by lexicon id
+        self.indexed = False
+        # (lexicon id, rule index) -> the rule's alternatives (``_patterns._alternatives``)
+        # as _alternative_check gives them: it runs only on a text holding a word of each
+        # anchor of one of them. By str words and, for ASCII text, by bytes.
+        self.alternatives: dict[tuple[int, int], tuple] = {}
+        self.ascii_alternatives: dict[tuple[int, int], tuple] = {}
 
-    def add(self, prefilter: "_Prefilter", anchors: list[list[_Anchor]]) -> int:
-        """Register one lexicon's rules' anchors (``anchors[i]`` for rule ``i``)."""
+    def add(self, prefilter: "_Prefilter", anchors: list[list[_Anchor]], alternatives: list) -> int:
+        """Register one lexicon's rules' anchors (``anchors[i]`` for rule ``i``) and
+        alternatives (``alternatives[i]``, None when a rule has none worth checking)."""
         lexicon_id = len(self.filters)
         self.filters.append(prefilter)
         words, subs = set(self.words), set(self.substrings)
         for i, found in enumerate(anchors):
             pair = (lexicon_id, i)
+            if found and alternatives[i] is not None:
+                alts = tuple(tuple(frozenset(ws) for ws in alt) for alt in alternatives[i])
+                self.alternatives[pair] = _alternative_check(alts)
+                # a word that is not ASCII is in no ASCII text: its anchor is met by the others
+                self.ascii_alternatives[pair] = _alternative_check(tuple(
+                    tuple(frozenset(w.encode("ascii") for w in ws if w.isascii()) for ws in alt) for alt in alts))
+                for alt in alts:  # a text's words are looked for among these: add them
+                    for ws in alt:
+                        words |= ws
             if not found:
                 self.always_pairs += (pair,)
                 continue
@@ -69,26 +85,38 @@ class _Registry:
                 words |= a.words
                 subs |= a.substrings
         self.words = frozenset(words)
-        # The same, keyed by bytes, for ASCII text (most text: one C-level split).
+        self.substrings = tuple(sorted(subs))
+        self.indexed = False  # the lookup tables below: built by index() when next needed
+        return lexicon_id
+
+    def index(self) -> None:
+        """Build the lookup tables :func:`_rule_texts` reads from the lexicons registered
+        (once after the last of them, not once per lexicon: start-up reads eleven)."""
+        # The words, keyed by bytes, for ASCII text (most text: one C-level split).
         self.ascii_keys = frozenset(w.encode("ascii") for w in self.words if w.isascii())
         by_ascii_word = {w.encode("ascii"): v for w, v in self.by_word.items() if w.isascii()}
         self.ascii_more = {k: tuple(frozenset(w.encode("ascii") for w in ws if w.isascii()) for ws in v)
                            for k, v in self.more.items()}
-        self.substrings = tuple(sorted(subs))
         # For match_many: by first-anchor word, the rules with no other anchor, and the
         # rules with others (each with those, to check), for str and ASCII-bytes words.
-        self.plain, self.gated = _split_index(self.by_word, self.more)
-        self.ascii_plain, self.ascii_gated = _split_index(by_ascii_word, self.ascii_more)
-        return lexicon_id
+        self.plain, self.gated = _split_index(self.by_word, self.more, self.alternatives)
+        self.ascii_plain, self.ascii_gated = _split_index(by_ascii_word, self.ascii_more, self.ascii_alternatives)
+        self.indexed = True
 
 
-def _split_index(by_word: dict, more: dict) -> tuple[dict, dict]:
+def _split_index(by_word: dict, more: dict, alternatives: dict) -> tuple[dict, dict]:
+    """By first-anchor word: the rules with nothing else to check, and the rules with
+    other anchors or alternatives to check, as ``(pair, other anchors, alternatives or
+    None)``."""
     plain, gated = {}, {}
     for w, pairs in by_word.items():
-        if any(p not in more for p in pairs):
-            plain[w] = tuple(p for p in pairs if p not in more)
-        if any(p in more for p in pairs):
-            gated[w] = tuple((p, more[p]) for p in pairs if p in more)
+        free = tuple(p for p in pairs if p not in more and p not in alternatives)
+        checked = tuple((p, more.get(p, ()), alternatives.get(p)) for p in pairs
+                        if p in more or p in alternatives)
+        if free:
+            plain[w] = free
+        if checked:
+            gated[w] = checked
     return plain, gated
 
 
@@ -110,32 +138,38 @@ def _rule_texts(texts: list[str]) -> dict[tuple[int, int], list[int]]:
     """``{(lexicon id, rule index): [indices of the texts holding all the rule's
     anchors]}`` for every registered lexicon (rules without anchors: every text)."""
     reg = _REGISTRY
+    if not reg.indexed:
+        reg.index()
     table = _ASCII_WORDS
     todo: dict[tuple[int, int], list[int]] = {}
     for k, text in enumerate(texts):
         if text.isascii():
             hits = reg.ascii_keys.intersection(text.encode().translate(table).split())
             plain, gated, more = reg.ascii_plain, reg.ascii_gated, reg.ascii_more
+            alternatives = reg.ascii_alternatives
         else:
             hits = reg.words.intersection(_WORD_RUN.findall(text))
             plain, gated, more = reg.plain, reg.gated, reg.more
+            alternatives = reg.alternatives
         pairs: list[tuple[int, int]] = []
         for w in hits:
             # A rule is indexed by its first anchor; its other anchors must be here too.
             if w in plain:
                 pairs += plain[w]
             if w in gated:
-                for pair, others in gated[w]:
+                for pair, others, alts in gated[w]:
                     for other in others:
                         if other.isdisjoint(hits):
                             break
                     else:
-                        pairs.append(pair)
+                        if alts is None or _has_alternative(alts, hits):
+                            pairs.append(pair)
         for sub in reg.substrings:
             if sub in text:
                 for pair in reg.by_substring.get(sub, ()):
                     if pair not in more or not any(other.isdisjoint(hits) for other in more[pair]):
-                        pairs.append(pair)
+                        if pair not in alternatives or _has_alternative(alternatives[pair], hits):
+                            pairs.append(pair)
         for pair in pairs:
             found = todo.get(pair)
             if found is None:
@@ -147,6 +181,37 @@ def _rule_texts(texts: list[str]) -> dict[tuple[int, int], list[int]]:
         for pair in reg.always_pairs:
             todo[pair] = every
     return todo
+
+
+def _has_alternative(check, hits) -> bool:
+    """Whether ``hits`` (a text's anchor words) hold a word of each anchor of one of a
+    rule's alternatives; ``check`` is :func:`_alternative_check` of them."""
+    shared, firsts, alternatives = check
+    for words in shared:
+        if words.isdisjoint(hits):
+            return False
+    if firsts is None:  # some alternative needs only the shared anchors
+        return True
+    if firsts.isdisjoint(hits):
+        return False
+    for anchors in alternatives:
+        for words in anchors:
+            if words.isdisjoint(hits):
+                break
+        else:
+            return True
+    return False
+
+
+def _alternative_check(alternatives) -> tuple:
+    """``(anchors every alternative has, the words of each alternative's first other
+    anchor, each alternative's other anchors)``: most texts fail one of the first two
+    tests, a set operation each, before the alternatives are tried one by one."""
+    shared = tuple(a for a in alternatives[0] if all(a in alt for alt in alternatives[1:]))
+    rest = tuple(tuple(a for a in alt if a not in shared) for alt in alternatives)
+    if any(not alt for alt in rest):  # an alternative with no other anchor: shared decides
+        return shared, None, ()
+    return shared, frozenset().union(*(alt[0] for alt in rest)), rest
 
 
 def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] | None]:
@@ -186,7 +251,10 @@ def match_many(texts: list[str], lexicons=None) -> list[dict[int, list[Match]] |
             if m is None:
                 continue
             found = [Match(rule, *m.span())]
-            found += [Match(rule, *m.span()) for m in finditer(text, m.end())]
+            m = search(text, m.end())  # most matching candidates match once: no iterator
+            if m is not None:
+                found.append(Match(rule, *m.span()))
+                found += [Match(rule, *m.span()) for m in finditer(text, m.end())]
             by_lexicon = out[k]
             if by_lexicon is None:
                 out[k] = {lexicon_id: found}
@@ -222,13 +290,13 @@ class _Prefilter:
         self.path = path
         if analysis is None:
             analysis = _analyse(rules)
-        anchors, self.may_be_empty, self.programs = analysis
+        anchors, self.may_be_empty, self.programs, self.alternatives = analysis
         self.anchors = anchors
         self.compiled: list[re.Pattern[str] | None] = [None] * len(rules)
         self.subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
         self.full: re.Pattern[str] | None = None
         self.last: tuple = (None, [])  # (text, matches) of the last text asked about
-        self.id = _REGISTRY.add(self, anchors)
+        self.id = _REGISTRY.add(self, anchors, self.alternatives)
 
     def full_regex(self) -> re.Pattern[str]:
         if self.full is None:

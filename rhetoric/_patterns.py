@@ -285,9 +285,11 @@ def _string_anchor(strings, word_before: bool, word_after: bool) -> _Anchor | No
     return _Anchor(words, substrings)
 
 
-def _seq_anchors(items, word_before: bool, word_after: bool) -> list[_Anchor]:
+def _seq_anchors(items, word_before: bool, word_after: bool, every_word: bool = False) -> list[_Anchor]:
     """Anchors of a sequence: every match of it contains one of each anchor's words or
-    substrings. From each run of parts with few strings, and from each part alone."""
+    substrings. From each run of parts with few strings, and from each part alone;
+    with ``every_word``, also each whole word of a part that matches one string only
+    ("we will pay": we, will and pay, not only the rarest)."""
     items = _merge_literals(items)
     n = len(items)
     edges = [_edge(op, av) for op, av in items]
@@ -311,6 +313,8 @@ def _seq_anchors(items, word_before: bool, word_after: bool) -> list[_Anchor]:
         anchor = _string_anchor(strings[a], before[a], after[a])
         if anchor is not None:
             found.append(anchor)
+        if every_word and len(strings[a]) == 1:
+            found += _word_anchors(next(iter(strings[a])), before[a], after[a])
         product, end = strings[a], a
         for b in range(a + 1, n):
             if strings[b] is None:
@@ -324,6 +328,12 @@ def _seq_anchors(items, word_before: bool, word_after: bool) -> list[_Anchor]:
             if anchor is not None:
                 found.append(anchor)
     return found
+
+
+def _word_anchors(string: str, word_before: bool, word_after: bool) -> list[_Anchor]:
+    """One anchor per whole word of ``string`` (see :func:`_string_anchor`)."""
+    return [_Anchor((m.group(),)) for m in _WORD_RUN.finditer(string)
+            if (m.start() > 0 or word_before) and (m.end() < len(string) or word_after)]
 
 
 def _item_anchors(op, av, word_before: bool, word_after: bool) -> list[_Anchor]:
@@ -379,6 +389,66 @@ def _anchors(pattern: str) -> list[_Anchor]:
         if all(anchor.words.isdisjoint(c.words) and anchor.substrings.isdisjoint(c.substrings) for c in chosen):
             chosen.append(anchor)
     return chosen
+
+
+# --- Alternatives ----------------------------------------------------------------------
+#
+# The anchors above are what *every* match contains, so a pattern of alternatives
+# ("diplomacy ... or ... war | two paths") is anchored on the union of one anchor of each
+# branch, and runs on every sentence that holds any word of any branch. Read branch by
+# branch, each alternative needs all of its own words: "diplomacy" and "or" and "war",
+# or "two" and "paths". The matcher runs a rule only where some alternative has all of
+# them (a check on the sentence's words, much cheaper than the regex search it spares).
+
+_MAX_ALTERNATIVES = 64  # top-level branches multiplied out, at most
+
+
+def _alternatives(pattern: str) -> list[list[frozenset[str]]] | None:
+    """The pattern's top-level alternatives (its top-level branches and groups of
+    branches, multiplied out), each as the word anchors every match of it contains:
+    a match of the pattern contains one word of each anchor of some alternative. None
+    when that says nothing more than :func:`_anchors` (no branch at the top) or when
+    some alternative has no word anchor (it could match anywhere)."""
+    parsed = _parsed(pattern)
+    if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE:
+        return None
+    choices: list[list[list]] = []
+    for op, av in parsed.data:
+        if op is _sre.BRANCH:
+            choices.append([list(b.data) for b in av[1]])
+        elif (op is _sre.SUBPATTERN and not av[1] and not av[2] and len(av[3].data) == 1
+              and av[3].data[0][0] is _sre.BRANCH):
+            # a group holding only branches: matching it is matching one of them
+            choices.append([list(b.data) for b in av[3].data[0][1][1]])
+        else:
+            choices.append([[(op, av)]])
+    count = 1
+    for c in choices:
+        count *= len(c)
+    if count == 1 or count > _MAX_ALTERNATIVES:
+        return None
+    import itertools
+
+    out: list[list[frozenset[str]]] = []
+    try:
+        for combo in itertools.product(*choices):
+            sequence = [item for part in combo for item in part]
+            found = _seq_anchors(sequence, True, True, every_word=True)
+            _memo.clear()  # keyed by id(): the next sequence may reuse this one's ids
+            words = sorted(set(a.words for a in found if a.words and not a.substrings),
+                           key=lambda ws: (sum(map(_word_cost, ws)), sorted(ws)))
+            # the rarest first (the check stops at the first one missing); an anchor that
+            # holds all the words of another is met whenever that one is: dropped
+            words = [ws for ws in words if not any(other < ws for other in words)]
+            if not words:
+                return None
+            if words not in out:
+                out.append(words)
+    except (_Unsupported, RecursionError):
+        return None
+    finally:
+        _memo.clear()
+    return out
 
 
 # The lexicons' pattern trees, parsed once when the files are read.
@@ -484,15 +554,23 @@ def _literal_heads(alternatives: list[str]) -> str | None:
 
 
 # (anchors of each rule, whether some rule can match the empty string, each rule's
-# search pattern compiled to the regex engine's program: see _program)
-_Analysis = tuple[list[list[_Anchor]], bool, list]
+# search pattern compiled to the regex engine's program: see _program, each rule's
+# alternatives: see _alternatives)
+_Analysis = tuple[list[list[_Anchor]], bool, list, list]
 
 
 def _analyse(rules) -> _Analysis:
     """What the matcher needs to know of a lexicon's rules, read from their patterns."""
     anchors = [_anchors(rule.pattern) for rule in rules]
     may_be_empty = any(_parsed(r.pattern).getwidth()[0] == 0 for r in rules)
-    return anchors, may_be_empty, [_program(_rule_source(rule.pattern)) for rule in rules]
+    alternatives = [_alternatives(rule.pattern) for rule in rules]
+    for i, (alts, found) in enumerate(zip(alternatives, anchors)):
+        known = [a.words for a in found if not a.substrings]
+        # an alternative whose anchors all hold one of the rule's own anchors is met
+        # wherever the rule's anchors are: checking the alternatives would spare nothing
+        if alts is not None and any(all(any(k <= ws for k in known) for ws in alt) for alt in alts):
+            alternatives[i] = None
+    return (anchors, may_be_empty, [_program(_rule_source(rule.pattern)) for rule in rules], alternatives)
 
 
 # --- Compiled patterns, kept -------------------------------------------------------------

@@ -147,8 +147,13 @@ def _expand(pattern: str, names, where: str) -> str:
 def _definitions(directory: Path) -> tuple[dict[str, str], bytes]:
     """The named patterns of the lexicons in ``directory``, and the bytes of the files
     they come from (a stored analysis is keyed on them too)."""
-    parts = [p.read_bytes() if p.is_file() else b"" for p in (directory / f"{n}.tsv" for n in DEFINITION_FILES)]
+    parts = _definition_files(directory)
     return _read_definitions(str(directory), *parts), b"\0".join(parts)
+
+
+def _definition_files(directory: Path) -> list[bytes]:
+    """The bytes of the files the named patterns come from (empty for a missing one)."""
+    return [p.read_bytes() if p.is_file() else b"" for p in (directory / f"{n}.tsv" for n in DEFINITION_FILES)]
 
 
 @lru_cache(maxsize=8)
@@ -236,13 +241,13 @@ def load(name: str, directory: str | None = None) -> Lexicon:
     if not path.is_file():
         raise LexiconError(f"lexicon file not found: {path}")
     data = path.read_bytes()
-    names, names_data = _definitions(path.parent)
-    key = data + b"\0" + names_data  # the analysis follows the named patterns' files too
+    parts = _definition_files(path.parent)
+    key = data + b"\0" + b"\0".join(parts)  # the analysis follows the named patterns' files too
     stored = _read_analysis(path, key)
-    if stored is not None:
+    if stored is not None:  # the named patterns are already expanded in its rules: not read
         rules, analysis = stored
     else:
-        rules = tuple(_parse(path, data, names))
+        rules = tuple(_parse(path, data, _read_definitions(str(path.parent), *parts)))
         analysis = _analyse(rules)
         _write_analysis(path, key, (rules, analysis))
     return Lexicon(name=path.stem, rules=rules, path=str(path), _analysis=analysis)
@@ -261,7 +266,7 @@ def load(name: str, directory: str | None = None) -> Lexicon:
 # not exactly what _write_analysis writes is ignored. Nothing is written where writing
 # is not allowed or not wanted (``PYTHONDONTWRITEBYTECODE``, as for byte code).
 
-_ANALYSIS_FORMAT = "rhetoric-lexicon-analysis/1"
+_ANALYSIS_FORMAT = "rhetoric-lexicon-analysis/2"
 
 
 def analysis_cache_dir() -> Path:
@@ -305,7 +310,7 @@ def _analysis_stem(path: Path) -> str:
 def _encode_analysis(rules, analysis) -> str:
     import json
 
-    anchors, may_be_empty, programs = analysis
+    anchors, may_be_empty, programs, alternatives = analysis
     return json.dumps({
         "format": _ANALYSIS_FORMAT,
         "rules": [{"name": r.name, "weight": r.weight, "pattern": r.pattern, "reason": r.reason,
@@ -313,6 +318,8 @@ def _encode_analysis(rules, analysis) -> str:
         "anchors": [[[sorted(a.words), sorted(a.substrings), a.cost] for a in rule_anchors] for rule_anchors in anchors],
         "may_be_empty": bool(may_be_empty),
         "programs": [None if p is None else [p[0], _pack_code(p[1]), p[2], p[3], list(p[4])] for p in programs],
+        "alternatives": [None if alts is None else [[sorted(words) for words in alt] for alt in alts]
+                         for alts in alternatives],
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -375,10 +382,12 @@ def _decode_analysis(text: str):
 
     doc = json.loads(text)
     _check(isinstance(doc, dict) and doc.get("format") == _ANALYSIS_FORMAT)
-    _check(set(doc) == {"format", "rules", "anchors", "may_be_empty", "programs"})
+    _check(set(doc) == {"format", "rules", "anchors", "may_be_empty", "programs", "alternatives"})
     raw_rules, raw_anchors, raw_programs = doc["rules"], doc["anchors"], doc["programs"]
-    _check(isinstance(raw_rules, list) and isinstance(raw_anchors, list) and isinstance(raw_programs, list))
-    _check(len(raw_rules) == len(raw_anchors) == len(raw_programs))
+    raw_alternatives = doc["alternatives"]
+    _check(isinstance(raw_rules, list) and isinstance(raw_anchors, list) and isinstance(raw_programs, list)
+           and isinstance(raw_alternatives, list))
+    _check(len(raw_rules) == len(raw_anchors) == len(raw_programs) == len(raw_alternatives))
     _check(isinstance(doc["may_be_empty"], bool))
     rules = []
     for r in raw_rules:
@@ -408,7 +417,16 @@ def _decode_analysis(text: str):
         _check(all(isinstance(k, str) and type(v) is int for k, v in groupindex.items()))
         _check(all(g is None or isinstance(g, str) for g in indexgroup))
         programs.append((_int(flags), _unpack_code(code), _int(groups), groupindex, tuple(indexgroup)))
-    return tuple(rules), (anchors, doc["may_be_empty"], programs)
+    alternatives = []
+    for alts in raw_alternatives:
+        _check(alts is None or (isinstance(alts, list) and alts and all(isinstance(a, list) and a for a in alts)))
+        if alts is None:
+            alternatives.append(None)
+            continue
+        alternative_words = [[frozenset(_strings(w)) for w in alt] for alt in alts]
+        _check(all(all(alt) for alt in alternative_words))  # an empty anchor would never be met
+        alternatives.append(alternative_words)
+    return tuple(rules), (anchors, doc["may_be_empty"], programs, alternatives)
 
 
 def _read_analysis(path: Path, data: bytes):

@@ -93,6 +93,7 @@ def test_a_lexicons_analysis_is_stored_in_the_cache_and_follows_the_file(tmp_pat
 
     assert anchors(again) == anchors(first) and again._filter.may_be_empty == first._filter.may_be_empty
     assert again._filter.programs == first._filter.programs
+    assert again._filter.alternatives == first._filter.alternatives
     # A changed file is read anew (a new key), and the old analysis is removed.
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("glorp\t3.0\tnegatable\tglorp\ta test rule\n")
@@ -166,3 +167,16 @@ def test_a_kept_program_compiles_to_the_same_pattern():
             assert [m.span() for m in kept.finditer(text)] == [m.span() for m in fresh.finditer(text)], rule.name
     # A program the engine refuses falls back to compiling the source.
     assert _compile_rule("abc", (0, [999999], 0, {}, ())).search("xabc").span() == (1, 4)
+
+
+def test_alternatives_need_all_the_words_of_one_branch():
+    from rhetoric._patterns import _alternatives
+
+    alternatives = _alternatives(r"(peace|talks) (\S+ ){0,4}or war|two (\w+ )?paths")
+    assert alternatives == [[{"war"}, {"peace", "talks"}, {"or"}], [{"paths"}, {"two"}]]
+    # a group of branches at the top is multiplied out with what follows it, and every
+    # word of a literal is needed
+    assert _alternatives(r"(we|i) will (pay|respond)") == [[{"pay"}, {"we"}, {"will"}], [{"respond"}, {"we"}, {"will"}],
+                                                           [{"pay"}, {"i"}, {"will"}], [{"respond"}, {"i"}, {"will"}]]
+    assert _alternatives(r"sanctions?") is None  # no branch: the anchors say it all
+    assert _alternatives(r"war|\w+ing") is None  # a branch without a word could be anywhere

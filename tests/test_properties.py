@@ -43,6 +43,10 @@ def _lexicon_words() -> list[str]:
         for anchors in load(name)._filter.anchors:  # each rule's anchor words
             for anchor in anchors:
                 words |= anchor.words | anchor.substrings
+        for alternatives in load(name)._filter.alternatives:  # and its alternatives' words
+            for alternative in alternatives or ():
+                for anchor_words in alternative:
+                    words |= anchor_words
     return sorted(words)
 
 
@@ -219,6 +223,21 @@ def test_prefilter_on_every_rule_example():
             text = " ".join(words) + " . " + ", ".join(reversed(words))
             expected = [(lex.rules[int(m.lastgroup[1:])], m.start(), m.end()) for m in lex.regex.finditer(text)]
             assert list(lex.finditer(text)) == expected
+
+
+def test_prefilter_on_every_rule_alternative():
+    # Each alternative's anchor words in a row, with all of them and with one left out:
+    # a rule skipped for want of an alternative must have had no match.
+    for name in LEXICON_NAMES:
+        lex = load(name)
+        for alternatives in lex._filter.alternatives:
+            for alternative in alternatives or ():
+                for left_out in [None, *range(len(alternative))]:
+                    words = sorted({w for k, a in enumerate(alternative) if k != left_out for w in a})
+                    for text in (" ".join(words), " ".join(reversed(words)) + " or " + " and ".join(words)):
+                        expected = [(lex.rules[int(m.lastgroup[1:])], m.start(), m.end())
+                                    for m in lex.regex.finditer(text)]
+                        assert list(lex.finditer(text)) == expected, (name, text)
 
 
 @pytest.mark.usefixtures("rules_engine")  # a new rule has no trained weight: the rules engine reads it
