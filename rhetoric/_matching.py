@@ -99,25 +99,18 @@ class _Registry:
                            for k, v in self.more.items()}
         # For match_many: by first-anchor word, the rules with no other anchor, and the
         # rules with others (each with those, to check), for str and ASCII-bytes words.
-        self.plain, self.gated = _split_index(self.by_word, self.more, self.alternatives)
-        self.ascii_plain, self.ascii_gated = _split_index(by_ascii_word, self.ascii_more, self.ascii_alternatives)
+        self.index_of_word = _split_index(self.by_word, self.more, self.alternatives)
+        self.ascii_index_of_word = _split_index(by_ascii_word, self.ascii_more, self.ascii_alternatives)
         self.indexed = True
 
 
-def _split_index(by_word: dict, more: dict, alternatives: dict) -> tuple[dict, dict]:
-    """By first-anchor word: the rules with nothing else to check, and the rules with
-    other anchors or alternatives to check, as ``(pair, other anchors, alternatives or
-    None)``."""
-    plain, gated = {}, {}
-    for w, pairs in by_word.items():
-        free = tuple(p for p in pairs if p not in more and p not in alternatives)
-        checked = tuple((p, more.get(p, ()), alternatives.get(p)) for p in pairs
-                        if p in more or p in alternatives)
-        if free:
-            plain[w] = free
-        if checked:
-            gated[w] = checked
-    return plain, gated
+def _split_index(by_word: dict, more: dict, alternatives: dict) -> dict:
+    """By first-anchor word (one lookup per word of a text): the rules with nothing else
+    to check, and the rules with other anchors or alternatives to check, as ``(pair,
+    other anchors, alternatives or None)``."""
+    return {w: (tuple(p for p in pairs if p not in more and p not in alternatives),
+                tuple((p, more.get(p, ()), alternatives.get(p)) for p in pairs if p in more or p in alternatives))
+            for w, pairs in by_word.items()}
 
 
 _REGISTRY = _Registry()
@@ -145,25 +138,25 @@ def _rule_texts(texts: list[str]) -> dict[tuple[int, int], list[int]]:
     for k, text in enumerate(texts):
         if text.isascii():
             hits = reg.ascii_keys.intersection(text.encode().translate(table).split())
-            plain, gated, more = reg.ascii_plain, reg.ascii_gated, reg.ascii_more
-            alternatives = reg.ascii_alternatives
+            index, more, alternatives = reg.ascii_index_of_word, reg.ascii_more, reg.ascii_alternatives
         else:
             hits = reg.words.intersection(_WORD_RUN.findall(text))
-            plain, gated, more = reg.plain, reg.gated, reg.more
-            alternatives = reg.alternatives
+            index, more, alternatives = reg.index_of_word, reg.more, reg.alternatives
         pairs: list[tuple[int, int]] = []
         for w in hits:
             # A rule is indexed by its first anchor; its other anchors must be here too.
-            if w in plain:
-                pairs += plain[w]
-            if w in gated:
-                for pair, others, alts in gated[w]:
-                    for other in others:
-                        if other.isdisjoint(hits):
-                            break
-                    else:
-                        if alts is None or _has_alternative(alts, hits):
-                            pairs.append(pair)
+            entry = index.get(w)
+            if entry is None:  # another anchor's word only
+                continue
+            free, checked = entry
+            pairs += free
+            for pair, others, alts in checked:
+                for other in others:
+                    if other.isdisjoint(hits):
+                        break
+                else:
+                    if alts is None or _has_alternative(alts, hits):
+                        pairs.append(pair)
         for sub in reg.substrings:
             if sub in text:
                 for pair in reg.by_substring.get(sub, ()):
