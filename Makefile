@@ -1,7 +1,7 @@
 # The two commands that matter (see README):
 #   make reproduce   set up and run the main job: score the crisis corpus (summary), run the
 #                    experiments and rebuild the paper (every number, table and figure; PDF
-#                    where LaTeX is installed)
+#                    where LaTeX is installed); FULL=1: the whole classifier sweep too
 #   make test        set up and run the default test suite (what CI runs)
 PYTHON ?= python3
 PIP_FLAGS ?= --quiet --disable-pip-version-check
