@@ -168,3 +168,4 @@ def test_small_build_writes_figure_and_table(small_build):
     table = (small_build / "tables" / "tab_regression.tex").read_text()
     assert r"\toprule" in table and "clusters" in table and r"Russia $\times$ after" in table
     assert "Naive & DSL" in table and "Expert-coded" in table
+    assert "] & [" in table  # each estimate with its 95% interval beneath

@@ -1,6 +1,7 @@
 """Table: the actor x period linear probability models, naive beside DSL, one pair of
-columns per construct: coefficients in percentage points with standard errors clustered
-by document, each actor's implied change after 24 February 2022, and the counts.
+columns per construct: coefficients in percentage points with their 95% intervals
+(clustered by document) beneath, each actor's implied change after 24 February 2022, and
+the counts.
 
     python paper/scripts/tab_regression.py
 
@@ -56,9 +57,10 @@ def render(coefs) -> str:
     def block(terms: dict[str, str]) -> None:
         for term, label in terms.items():
             row = [label] + [num(key.loc[(c, m, term), "coef"], digits[c]) for c, m in cols]
-            se = [""] + [f"({num(key.loc[(c, m, term), 'se'], digits[c])})" for c, m in cols]
+            ci = [""] + [f"[{num(key.loc[(c, m, term), 'low'], digits[c])}, {num(key.loc[(c, m, term), 'high'], digits[c])}]"
+                         for c, m in cols]
             lines.append(" & ".join(row) + r" \\")
-            lines.append(" & ".join(se) + r" \\[1pt]")
+            lines.append(" & ".join(ci) + r" \\[1pt]")
 
     block(COEFS)
     lines.append(r"\midrule")
