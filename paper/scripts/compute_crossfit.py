@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     from rhetoric.constructs import CONSTRUCTS
     from rhetoric.data.checksums import sha256_file
     from rhetoric.data.corpora import ANNOTATIONS_FILE, data_file
+    from rhetoric.data.frame import MIN_OVERLAP_SHARE
     from rhetoric.training import _merged, cross_fit, labelled_terms, term_options
 
     args = parse_args(__doc__, argv)
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "PopSampled": fmt(counts["sampled"]), "PopLabelled": fmt(counts["labelled"]),
         "PopLabelledUnmapped": fmt(counts["labelled_unmapped"]),
         "PopSampleProbPercent": fmt(counts["sample_prob"], 2, percent=True),
+        "PopMinOverlapPercent": fmt(MIN_OVERLAP_SHARE, 0, percent=True),
     }, dirs["numbers"] / "crossfit.json")
     log(f"crossfit done: {len(train):,} labelled sentences out-of-fold, {len(pop):,} population sentences")
     return 0
