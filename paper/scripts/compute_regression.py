@@ -89,8 +89,11 @@ def estimates(pop, construct: str, rhs: str, names: list[str], reference: str):
     import numpy as np
     import pandas as pd
 
+    from scipy.stats import norm
+
     from rhetoric.inference.dsl import dsl
 
+    z95 = float(norm.ppf(0.975))  # the normal interval, as statsmodels' robust fits and dsl() use
     rows = []
     cluster_all = pd.factorize(pop["doc_id"])[0]
     lab = pop[pop["labelled"] == 1]
@@ -118,12 +121,10 @@ def estimates(pop, construct: str, rhs: str, names: list[str], reference: str):
                 r[f"{a}:after"] = 1.0
             est = float(r @ params)
             se = float(np.sqrt(max(float(r @ cov.loc[params.index, params.index] @ r), 0.0)))  # 0, not NaN, for a constant
-            from scipy.stats import norm
-
             z = est / se if se > 0 else np.inf
             rows.append({"construct": construct, "method": method, "term": f"change:{a}", "kind": "contrast",
-                         "coef": est, "se": se, "low": est - 1.959963984540054 * se,
-                         "high": est + 1.959963984540054 * se, "p": float(2 * norm.sf(abs(z))), "n": n,
+                         "coef": est, "se": se, "low": est - z95 * se,
+                         "high": est + z95 * se, "p": float(2 * norm.sf(abs(z))), "n": n,
                          "labelled": n_lab, "clusters": int(clusters)})
     out = pd.DataFrame(rows)
     for col in ("coef", "se", "low", "high"):
