@@ -96,6 +96,21 @@ def test_the_batched_trained_rows_equal_the_evidence_path_exactly(split, monkeyp
         assert row == tuple(rhetoric.score(text, split=split).features.values()), text
 
 
+@pytest.mark.parametrize("engine", ["trained", "rules"])
+def test_repeated_sentences_are_scored_once_and_get_their_own_rows(engine):
+    """feature_rows scores each distinct sentence once: texts that repeat sentences
+    (within a text and across texts, on both sides of the batch size) still get the
+    features score() gives each of them."""
+    base = _varied_texts(120, seed=5)
+    repeated = "If Russia invades, it will pay a severe price. Thank you."
+    texts = [repeated, *base, repeated + " " + repeated, *base[:100], "Thank you.", repeated]
+    rows = rhetoric.feature_rows(texts, engine=engine)
+    assert len(rows) == len(texts)
+    for text, row in zip(texts, rows):
+        assert row == tuple(rhetoric.score(text, engine=engine).features.values()), text
+    assert rows[0] == rows[-1]
+
+
 def test_the_numpy_copy_of_the_weights_is_kept_and_checked(tmp_path, monkeypatch):
     """The batch path's arrays are kept in the cache folder as plain arrays (no pickle);
     a damaged copy is ignored, and the scores stay the same."""
