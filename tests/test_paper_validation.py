@@ -28,25 +28,6 @@ import compute_validation as cv  # noqa: E402
 needs_data = needs_data("annotations/train.jsonl")
 
 
-README = """How the labels were made: ... On a separate held-out sample of 942 sentences from other
-documents, two independent passes agreed with Cohen's kappa 0.95 (threat), 0.90
-(conditionality), 0.90 (two_path) and 0.92 (commitment); disagreements ..."""
-
-
-def test_agreement_is_parsed_from_the_readme_sentence():
-    kappa, held_out = cv.parse_agreement(README)
-    assert kappa == {"threat": 0.95, "conditionality": 0.90, "two_path": 0.90, "commitment": 0.92}
-    assert held_out == 942
-
-
-def test_a_readme_without_every_kappa_is_an_error_naming_the_file():
-    broken = README.replace("0.92 (commitment)", "a high figure for commitment")
-    with pytest.raises(ValueError, match=r"notes\.md.*commitment"):
-        cv.parse_agreement(broken, "notes.md")
-    with pytest.raises(ValueError, match="kappa"):
-        cv.parse_agreement("no agreement figures here", "notes.md")
-
-
 def test_agreement_is_read_from_agreement_json(tmp_path):
     path = tmp_path / "agreement.json"
     path.write_text(json.dumps({"held_out_sample": {"sentences": 12, "cohen_kappa": {
@@ -61,14 +42,8 @@ def test_agreement_is_read_from_agreement_json(tmp_path):
 
 
 @needs_data
-def test_agreement_json_and_the_readme_agree():
+def test_the_datas_agreement_json_gives_four_kappas_between_zero_and_one():
     kappa, held_out = cv.read_agreement(data_root() / cv.AGREEMENT_FILE)
-    assert (kappa, held_out) == cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
-
-
-@needs_data
-def test_the_real_readme_gives_four_kappas_between_zero_and_one():
-    kappa, held_out = cv.parse_agreement((data_root() / "README.md").read_text(encoding="utf-8"))
     assert set(kappa) == set(cv.CONSTRUCTS)
     assert all(0 < k <= 1 for k in kappa.values()) and held_out > 0
 

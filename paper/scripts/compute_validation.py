@@ -174,31 +174,6 @@ def auroc(y, score) -> float:
 
 AGREEMENT_FILE = "annotations/agreement.json"
 
-_KAPPA = re.compile(r"(\d\.\d+)\s*\((threat|conditionality|two_path|commitment)\)")
-_HELD_OUT = re.compile(r"held-out sample of ([\d,]+) sentences")
-
-
-def parse_agreement(readme_text: str, source: str = "README.md") -> tuple[dict[str, float], int]:
-    """Cohen's kappa per construct and the held-out sample size, from the data README's
-    sentence "... agreed with Cohen's kappa 0.95 (threat), 0.90 (conditionality) ...".
-
-    A README without all four figures is an error naming the file: the paper would
-    otherwise print agreement it does not have.
-    """
-    start = readme_text.find("Cohen's kappa")
-    if start < 0:
-        raise ValueError(f"{source}: no \"Cohen's kappa\" sentence to read the agreement from")
-    found = dict((c, float(k)) for k, c in _KAPPA.findall(readme_text[start:start + 400]))
-    missing = [c for c in CONSTRUCTS if c not in found]
-    if missing:
-        raise ValueError(f"{source}: the kappa sentence gives no figure for {missing}")
-    held = _HELD_OUT.search(readme_text)
-    if not held:
-        raise ValueError(f"{source}: no 'held-out sample of N sentences' to read the sample size from")
-    return {c: found[c] for c in CONSTRUCTS}, int(held.group(1).replace(",", ""))
-
-
-# ---------------------------------------------------------------- the analysis
 
 def read_agreement(path) -> tuple[dict[str, float], int]:
     """Cohen's kappa per construct and the held-out sample size from the data's
