@@ -101,14 +101,21 @@ def test_repeated_sentences_are_scored_once_and_get_their_own_rows(engine):
     """feature_rows scores each distinct sentence once: texts that repeat sentences
     (within a text and across texts, on both sides of the batch size) still get the
     features score() gives each of them."""
-    base = _varied_texts(120, seed=5)
+    from rhetoric import scoring
+    from rhetoric.text import normalise, split_sentences
+
+    base = _varied_texts(400, seed=5)
     repeated = "If Russia invades, it will pay a severe price. Thank you."
     texts = [repeated, *base, repeated + " " + repeated, *base[:100], "Thank you.", repeated]
-    rows = rhetoric.feature_rows(texts, engine=engine)
-    assert len(rows) == len(texts)
-    for text, row in zip(texts, rows):
-        assert row == tuple(rhetoric.score(text, engine=engine).features.values()), text
-    assert rows[0] == rows[-1]
+    small = [repeated, "Thank you.", repeated + " " + repeated]  # below the batch size
+    distinct = {n[s:e] for n in map(normalise, texts) for s, e in split_sentences(n)}
+    assert len(distinct) >= scoring.BATCH_SENTENCES > 3
+    for batch in (texts, small):
+        rows = rhetoric.feature_rows(batch, engine=engine)
+        assert len(rows) == len(batch)
+        for text, row in zip(batch, rows):
+            assert row == tuple(rhetoric.score(text, engine=engine).features.values()), text
+        assert rows[0] == rows[-1 if batch is texts else 0]
 
 
 def test_the_numpy_copy_of_the_weights_is_kept_and_checked(tmp_path, monkeypatch):
