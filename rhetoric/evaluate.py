@@ -144,8 +144,28 @@ def format_report(result: dict) -> str:
                 cells = "  ".join(f"{c} {row[c]['f1']:.3f} [{row[c]['f1_ci'][0]:.2f},{row[c]['f1_ci'][1]:.2f}]"
                                   for c in CONSTRUCTS)
                 lines.append(f"    {row['fraction']:>4.0%} ({row['sentences']:>5} sentences)  {cells}")
+            last = entry["learning_curve"][-1]
+            if all("to_aim" in last[c] for c in CONSTRUCTS):
+                lines.append("  labels the aims need at the gain of the curve's last step (F1 taken to rise "
+                             "linearly in log labels;")
+                lines.append("  curves flatten, so a lower bound; 95% CI of paired document resamples)")
+                for c in CONSTRUCTS:
+                    lines.append(f"    {c:<15}{_to_aim(last[c]['to_aim'])}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _to_aim(t: dict) -> str:
+    """One construct's :func:`rhetoric.validation.labels_needed`, in words."""
+    def times(v):
+        return "no bound" if v is None else f"{v:.1f}x"
+
+    lo, hi = t["gain_ci"]
+    head = (f"aim F1 {t['aim']:.2f}, now {t['f1']:.3f}; {t['gain_per_doubling']:+.3f} F1 per doubling "
+            f"[{lo:+.3f}, {hi:+.3f}]: ")
+    if t["multiple"] == 1.0:
+        return head + "met"
+    return head + f"{times(t['multiple'])} today's labels [{times(t['multiple_ci'][0])}, {times(t['multiple_ci'][1])}]"
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m rhetoric.evaluate") -> int:

@@ -29,6 +29,7 @@ __all__ = [
     "bootstrap_metrics",
     "calibration_table",
     "labelled_frame",
+    "labels_needed",
     "learning_curve",
     "rules_scores",
     "summarise",
@@ -36,6 +37,11 @@ __all__ = [
 
 #: The strata of the first release of the labels: the sentences the rules were read from.
 FIRST_RELEASE_STRATA = ("random", "threat", "cond", "two", "threat2", "cond2", "two2", "alt2")
+#: The project's aims for the trained scorer on held-out sentences: F1 at 0.5 per
+#: construct, and at most this share of UN General Debate sentences without a label scored
+#: >= 0.5 (issue 9). The learning curve says how far the labels are from them.
+F1_AIMS = {"threat": 0.70, "conditionality": 0.60, "two_path": 0.50, "commitment": 0.75}
+UN_FPR_AIM = 0.02
 #: Shares of the training documents for the learning curve.
 LEARNING_CURVE_FRACTIONS = (0.1, 0.2, 0.5, 1.0)
 #: Score bins of the calibration table.
@@ -202,13 +208,59 @@ def summarise(frame: pd.DataFrame, scores: dict[str, np.ndarray], *, seed: int =
     return out
 
 
+def labels_needed(y, smaller, larger, groups, doublings: float, aim: float, *, n_boot: int = 1000,
+                  seed: int = 0) -> dict:
+    """How many times today's labels the learning curve's last step says an F1 ``aim``
+    needs: F1 is taken to keep rising in the log of the labels at the gain of its last
+    step (``smaller`` to ``larger`` scores, ``doublings`` = log2 of the ratio of their
+    training shares). Learning curves flatten, so this is a lower bound in expectation,
+    not a forecast.
+
+    Returns the gain per doubling and the multiple of the labels (``larger``'s), each
+    with a 95% interval from ``n_boot`` paired resamples of ``groups`` (the same
+    documents for both scores). The multiple is 1 when the aim is met, and None (no
+    bound) where the gain is not positive.
+
+    >>> y = [1, 1, 1, 1, 0, 0, 0, 0]
+    >>> half = [0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]   # F1 0.4
+    >>> full = [0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]   # F1 0.667
+    >>> r = labels_needed(y, half, full, list("abcdefgh"), 1.0, 0.8, n_boot=20)
+    >>> round(r["gain_per_doubling"], 3), round(r["multiple"], 2)
+    (0.267, 1.41)
+    """
+    y = np.asarray(y, dtype=float)
+    preds = [(np.asarray(s, dtype=float) >= 0.5).astype(float) for s in (smaller, larger)]
+    codes, _ = pd.factorize(pd.Series(list(groups)))
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=n_boot) if n_groups else np.zeros((n_boot, 0))
+    weights = np.vstack([np.ones((1, len(y))), counts[:, codes].astype(float)])
+    f_small, f_large = (_prf(y, p, weights)["f1"] for p in preds)
+    gain = (f_large - f_small) / doublings
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        multiple = np.where(f_large >= aim, 1.0, np.where(gain > 0, 2.0 ** ((aim - f_large) / gain), np.inf))
+
+    def bound(v: float):
+        return None if not np.isfinite(v) else float(v)
+
+    # quantiles that are draws (no interpolation between a finite draw and no bound)
+    lo, hi = np.quantile(multiple[1:], [0.025, 0.975], method="inverted_cdf") if n_boot else (np.nan, np.nan)
+    return {"aim": aim, "f1": float(f_large[0]), "doublings": float(doublings),
+            "gain_per_doubling": float(gain[0]),
+            "gain_ci": [float(q) for q in np.quantile(gain[1:], [0.025, 0.975])] if n_boot else [None, None],
+            "multiple": bound(multiple[0]), "multiple_ci": [bound(lo), bound(hi)]}
+
+
 def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CURVE_FRACTIONS, *,
                    progress=None, full_scores: dict | None = None) -> list[dict]:
     """Out-of-fold F1 when the models are fitted to a share of the training documents
     (drawn with ``cfg['seed']``; the same documents at every outer fold), each with its
     settings and thresholds chosen in inner folds. The held-out fold is always whole.
     ``full_scores``: the out-of-fold scores with all documents, if already computed
-    (they are the curve's 100% point)."""
+    (they are the curve's 100% point).
+
+    The last row holds, per construct, ``to_aim``: :func:`labels_needed` for the
+    construct's aim (:data:`F1_AIMS`), from the step between the last two rows."""
     from .training import cross_validate
 
     rng = np.random.default_rng(int(cfg["seed"]))
@@ -216,7 +268,7 @@ def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CUR
     order = rng.permutation(len(docs))
     Y = {c: frame[c].to_numpy() for c in CONSTRUCTS}
     folds = frame["fold"].to_numpy()
-    rows = []
+    rows, previous = [], None
     for fraction in fractions:
         kept = set(docs[order[: max(1, int(round(fraction * len(docs))))]])
         mask = frame["doc_id"].isin(kept).to_numpy()
@@ -230,7 +282,14 @@ def learning_curve(frame: pd.DataFrame, terms, cfg: dict, fractions=LEARNING_CUR
         for c in CONSTRUCTS:
             m = bootstrap_metrics(Y[c], scores[c], frame["doc_id"], n_boot=200, seed=int(cfg["seed"]))
             row[c] = {"f1": m["f1"], "f1_ci": m["f1_ci"], "auroc": m["auroc"]}
+        if previous is not None and fraction == max(fractions):
+            smaller_fraction, smaller = previous
+            for c in CONSTRUCTS:
+                row[c]["to_aim"] = labels_needed(Y[c], smaller[c], scores[c], frame["doc_id"],
+                                                 float(np.log2(fraction / smaller_fraction)), F1_AIMS[c],
+                                                 n_boot=200, seed=int(cfg["seed"]))
         rows.append(row)
+        previous = (fraction, scores)
     return rows
 
 

@@ -230,22 +230,15 @@ def run_evaluate(small: bool, seed: int, settings: dict) -> tuple[dict, "object"
 
 def small_learning_curve(frame, oof: dict, cfg: dict, fractions: list[float]) -> list[dict]:
     """The learning curve at ``fractions`` (:func:`rhetoric.validation.learning_curve`),
-    with its 100% point from the out-of-fold scores already fitted: the same CV on every
-    training document, summarised as ``learning_curve`` does (200 resamples)."""
-    import numpy as np
-
+    with its 100% point from the out-of-fold scores already fitted (the same CV on every
+    training document)."""
     from rhetoric.training import _merged, labelled_terms, term_options
-    from rhetoric.validation import bootstrap_metrics, learning_curve
+    from rhetoric.validation import learning_curve
 
     cfg = _merged(cfg)
     terms = labelled_terms(frame["text"], term_options(cfg))
-    rows = learning_curve(frame, terms, cfg, fractions=tuple(f for f in fractions if f < 1), progress=log)
-    full = {"fraction": 1.0, "sentences": int(len(frame))}
-    for c in CONSTRUCTS:
-        m = bootstrap_metrics(frame[c].to_numpy(), np.asarray(oof[c]), frame["doc_id"], n_boot=200,
-                              seed=int(cfg["seed"]))
-        full[c] = {"f1": m["f1"], "f1_ci": m["f1_ci"], "auroc": m["auroc"]}
-    return rows + [full]
+    return learning_curve(frame, terms, cfg, fractions=(*sorted(f for f in fractions if f < 1), 1.0),
+                          full_scores=oof, progress=log)
 
 
 def sentence_table(frame, result: dict):
@@ -329,9 +322,31 @@ def learning_table(result: dict):
     for r in result["engines"]["trained"].get("learning_curve") or []:
         for c in CONSTRUCTS:
             lo, hi = r[c]["f1_ci"]
-            rows.append({"fraction": r["fraction"], "sentences": r["sentences"], "construct": c,
-                         "f1": r[c]["f1"], "f1_low": lo, "f1_high": hi, "auroc": r[c]["auroc"]})
-    return pd.DataFrame(rows, columns=["fraction", "sentences", "construct", "f1", "f1_low", "f1_high", "auroc"])
+            row = {"fraction": r["fraction"], "sentences": r["sentences"], "construct": c,
+                   "f1": r[c]["f1"], "f1_low": lo, "f1_high": hi, "auroc": r[c]["auroc"]}
+            aim = r[c].get("to_aim")  # the last row: labels the aim needs (rhetoric.validation.labels_needed)
+            if aim is not None:
+                row.update({"aim": aim["aim"], "gain_per_doubling": aim["gain_per_doubling"],
+                            "gain_low": aim["gain_ci"][0], "gain_high": aim["gain_ci"][1],
+                            "labels_multiple": aim["multiple"], "labels_multiple_low": aim["multiple_ci"][0],
+                            "labels_multiple_high": aim["multiple_ci"][1]})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["fraction", "sentences", "construct", "f1", "f1_low", "f1_high", "auroc",
+                                       *LEARNING_AIM_COLUMNS])
+
+
+#: the learning curve's last row: the aim and the labels it needs at the last step's gain
+LEARNING_AIM_COLUMNS = ("aim", "gain_per_doubling", "gain_low", "gain_high", "labels_multiple",
+                        "labels_multiple_low", "labels_multiple_high")
+
+
+def _fmt_multiple(value) -> str:
+    """A multiple of today's labels; where the gain is not above zero there is no bound (infinity)."""
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return r"$\infty$"
+    return fmt(value, 1)
 
 
 def calibration_table(result: dict):
@@ -422,6 +437,20 @@ def numbers(table, tidy, learning, kappa, held_out, vader_t, n_boot) -> dict[str
                 values[base] = _fmt_metric("f1", rows.loc[c, "f1"])
                 values[base + "Low"] = _fmt_metric("f1", rows.loc[c, "f1_low"])
                 values[base + "High"] = _fmt_metric("f1", rows.loc[c, "f1_high"])
+        # the labels each aim needs, at the gain of the curve's last step
+        last = learning[learning["fraction"] == learning["fraction"].max()].set_index("construct")
+        steps = sorted(learning["fraction"].unique())
+        if len(steps) >= 2 and last["aim"].notna().all():
+            values["ValLearnStepShare"] = fmt(steps[-2] * 100)
+            for c in CONSTRUCTS:
+                base = "Val" + macro(c)
+                values[base + "AimFOne"] = fmt(last.loc[c, "aim"], 2)
+                values[base + "GainPerDoubling"] = fmt(last.loc[c, "gain_per_doubling"], 3, sign=True)
+                values[base + "GainPerDoublingLow"] = fmt(last.loc[c, "gain_low"], 3, sign=True)
+                values[base + "GainPerDoublingHigh"] = fmt(last.loc[c, "gain_high"], 3, sign=True)
+                for suffix, column in (("", "labels_multiple"), ("Low", "labels_multiple_low"),
+                                       ("High", "labels_multiple_high")):
+                    values[base + "LabelsMultiple" + suffix] = _fmt_multiple(last.loc[c, column])
     return values
 
 
