@@ -102,7 +102,8 @@ TRAINED_OUT_OF_FOLD = "trained (out-of-fold, nested)"
 ENGINE_SCORES = {"rules": "rules (hand-set lexicon weights)", "trained": "trained (shipped model)"}
 
 # features.trained keys, by the part of rhetoric.training's config they set
-_TRAINED_KEYS = {"features": ("ngram_max", "pairs", "min_df"), "model": ("C", "max_iter", "tol", "class_weight")}
+_TRAINED_KEYS = {"features": ("ngram_max", "pairs", "min_df"),
+                 "model": ("C", "penalty", "random_state", "max_iter", "tol", "class_weight")}
 
 
 def _trained_in_sample(cfg, engine: str) -> bool:
@@ -113,7 +114,7 @@ def _trained_in_sample(cfg, engine: str) -> bool:
 
 def trained_config(cfg) -> dict:
     """The :func:`rhetoric.training.cross_validate` config of a run: ``features.trained``
-    (``C``, ``min_df``, ``ngram_max``, ``pairs``, ``max_iter``, ``tol``, ``class_weight``)
+    (``C``, ``penalty``, ``min_df``, ``ngram_max``, ``pairs``, ``max_iter``, ``tol``, ``class_weight``)
     over :data:`rhetoric.training.DEFAULTS` (the shipped model's recipe), with the run's
     ``seed`` and ``n_jobs``."""
     from rhetoric.training import _merged

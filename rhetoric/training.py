@@ -4,8 +4,8 @@ Everything here is document-grouped: the annotations' ``fold`` (0-4, a hash of t
 document) is the unit of every split, so no document lends sentences to both sides.
 
 :func:`select_and_fit`
-    chooses the settings (the L2 strength ``C``, the minimum document frequency of a
-    feature) and each construct's decision threshold by cross-validation over the folds
+    chooses the settings (the penalty, L2 or L1, and its strength ``C``, the minimum
+    document frequency of a feature) and each construct's decision threshold by cross-validation over the folds
     it is given, then refits on all of them;
 :func:`cross_validate`
     the outer loop: for each fold, :func:`select_and_fit` on the other four (so settings
@@ -16,7 +16,8 @@ document) is the unit of every split, so no document lends sentences to both sid
     :func:`select_and_fit` on all folds, written as data (``model.json``,
     ``weights.tsv``, ``card.json``; see :mod:`rhetoric.trained`).
 
-The same config gives the same bytes: the solver is deterministic, numbers are written
+The same config gives the same bytes: the solvers are deterministic (liblinear's order
+drawn from ``model.random_state``), numbers are written
 with fixed precision, and the card's date comes from the config or ``SOURCE_DATE_EPOCH``.
 """
 
@@ -171,26 +172,47 @@ def _vocabulary(terms: list[list[str]], min_df: int) -> list[str]:
     return sorted(f for f, n in df.items() if n >= min_df)
 
 
-def _fit_one(X, y: np.ndarray, C: float, model_cfg: dict):
+#: The penalties a grid may try: L2 (lbfgs) keeps every feature; L1 (liblinear, its
+#: coordinate order drawn from ``model.random_state``) keeps few, which may suit a
+#: construct with few positives.
+PENALTIES = ("l2", "l1")
+
+
+def _fit_one(X, y: np.ndarray, C: float, model_cfg: dict, penalty: str = "l2"):
     from sklearn.linear_model import LogisticRegression
 
     if y.min() == y.max():  # a slice without a positive: a constant model
         return np.zeros(X.shape[1]), (-20.0 if y.max() == 0 else 20.0)
-    lr = LogisticRegression(C=C, solver="lbfgs", max_iter=int(model_cfg["max_iter"]), tol=float(model_cfg["tol"]),
-                            class_weight=model_cfg.get("class_weight"))
+    common = dict(C=C, max_iter=int(model_cfg["max_iter"]), tol=float(model_cfg["tol"]),
+                  class_weight=model_cfg.get("class_weight"))
+    if penalty == "l1":
+        import sklearn
+
+        # scikit-learn 1.8 spells L1 as l1_ratio=1 (its penalty argument is deprecated)
+        l1 = {"l1_ratio": 1.0} if tuple(map(int, sklearn.__version__.split(".")[:2])) >= (1, 8) else {"penalty": "l1"}
+        lr = LogisticRegression(solver="liblinear", random_state=int(model_cfg.get("random_state", 0)), **l1,
+                                **common)
+    else:
+        lr = LogisticRegression(solver="lbfgs", **common)
     lr.fit(X, y)
     return lr.coef_[0].copy(), float(lr.intercept_[0])
 
 
-def _grid(cfg: dict) -> list[tuple[int, float]]:
-    min_dfs = cfg["features"]["min_df"]
-    Cs = cfg["model"]["C"]
-    min_dfs = [min_dfs] if isinstance(min_dfs, (int, float)) else list(min_dfs)
-    Cs = [Cs] if isinstance(Cs, (int, float)) else list(Cs)
-    return [(int(m), float(c)) for m in min_dfs for c in Cs]
+def _as_list(value) -> list:
+    return [value] if isinstance(value, (int, float, str)) else list(value)
 
 
-def _inner_oof(terms, Y, folds, cfg) -> dict[tuple[int, float], dict[str, np.ndarray]]:
+def _grid(cfg: dict) -> list[tuple[int, float, str]]:
+    """The settings to choose from: ``(min_df, C, penalty)`` for every combination."""
+    penalties = [str(p) for p in _as_list(cfg["model"].get("penalty", ["l2"]))]
+    unknown = sorted(set(penalties) - set(PENALTIES))
+    if unknown:
+        raise ValueError(f"model.penalty: {unknown} unknown; use {', '.join(PENALTIES)}")
+    return [(int(m), float(c), p) for m in _as_list(cfg["features"]["min_df"]) for p in penalties
+            for c in _as_list(cfg["model"]["C"])]
+
+
+def _inner_oof(terms, Y, folds, cfg) -> dict[tuple[int, float, str], dict[str, np.ndarray]]:
     """Out-of-fold probabilities over ``folds`` for every setting of the grid."""
     grid = _grid(cfg)
     out = {g: {c: np.zeros(len(terms)) for c in CONSTRUCTS} for g in grid}
@@ -199,15 +221,15 @@ def _inner_oof(terms, Y, folds, cfg) -> dict[tuple[int, float], dict[str, np.nda
         train = ~test
         train_terms = [t for t, k in zip(terms, train) if k]
         test_terms = [t for t, k in zip(terms, test) if k]
-        for min_df in sorted({m for m, _ in grid}):
+        for min_df in sorted({g[0] for g in grid}):
             vocab = _vocabulary(train_terms, min_df)
             Xtr, Xte = _matrix(train_terms, vocab), _matrix(test_terms, vocab)
-            for m, C in grid:
+            for m, C, penalty in grid:
                 if m != min_df:
                     continue
                 for c in CONSTRUCTS:
-                    coef, b = _fit_one(Xtr, Y[c][train], C, cfg["model"])
-                    out[(m, C)][c][test] = 1 / (1 + np.exp(-(Xte @ coef + b)))
+                    coef, b = _fit_one(Xtr, Y[c][train], C, cfg["model"], penalty)
+                    out[(m, C, penalty)][c][test] = 1 / (1 + np.exp(-(Xte @ coef + b)))
     return out
 
 
@@ -222,12 +244,12 @@ def select_and_fit(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.n
     settings: dict[str, dict] = {}
     for c in CONSTRUCTS:
         best = None
-        for (m, C), probs in oof.items():  # grid order: the first of equal F1 wins
+        for (m, C, penalty), probs in oof.items():  # grid order: the first of equal F1 wins
             thr, f1 = best_threshold(Y[c], probs[c])
             if best is None or f1 > best[0] + 1e-12:
-                best = (f1, m, C, thr)
-        f1, m, C, thr = best
-        settings[c] = {"min_df": m, "C": C, "threshold": thr, "inner_f1": f1}
+                best = (f1, m, C, penalty, thr)
+        f1, m, C, penalty, thr = best
+        settings[c] = {"min_df": m, "C": C, "penalty": penalty, "threshold": thr, "inner_f1": f1}
     # one vocabulary per min_df chosen; the written model has one: the union, where
     # a construct fitted on a smaller vocabulary has weight 0 on the rest
     vocabularies = {m: _vocabulary(terms, m) for m in {s["min_df"] for s in settings.values()}}
@@ -236,7 +258,7 @@ def select_and_fit(terms: list[list[str]], Y: dict[str, np.ndarray], folds: np.n
     coef, intercept, threshold = {}, {}, {}
     for c in CONSTRUCTS:
         vocab = vocabularies[settings[c]["min_df"]]
-        w, b = _fit_one(_matrix(terms, vocab), Y[c], settings[c]["C"], cfg["model"])
+        w, b = _fit_one(_matrix(terms, vocab), Y[c], settings[c]["C"], cfg["model"], settings[c]["penalty"])
         full = np.zeros(len(union))
         full[[where[f] for f in vocab]] = w
         coef[c], intercept[c], threshold[c] = full, b, settings[c]["threshold"]

@@ -222,12 +222,14 @@ def test_a_retrain_on_a_slice_runs_and_reproduces_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     outputs = []
     for run in ("a", "b"):
+        # both penalties in the grid: liblinear's L1 draws its order from model.random_state
         cfg = compose_config([f"annotations={labels}", f"output={tmp_path / run}", "model.C=[0.3,1.0]",
-                              "n_boot=50", "seed=7"])
+                              "model.penalty=[l2,l1]", "n_boot=50", "seed=7"])
         outputs.append(train(cfg, progress=lambda m: None))
     for name in ("model.json", "weights.tsv", "card.json"):
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
     card = json.loads((outputs[0] / "card.json").read_text())
+    assert {s["penalty"] for s in card["settings"].values()} <= {"l1", "l2"}
     assert card["date"] == "2023-11-14" and card["training_data"]["sentences"] == 900
     assert card["cross_validation"]["figures"]["threat"]["all"]["n"] == 900
     # the retrained model scores, and its scores are its explanations
@@ -267,3 +269,11 @@ def test_the_writer_formats_new_rows_in_bulk_as_the_csv_module_does(digits):
         for rid, row in zip(ids, rows):
             ref.writerow([rid] + [_compact(v, digits) for v in row])
     assert got.getvalue() == want.getvalue()
+
+
+def test_an_unknown_penalty_is_named():
+    from rhetoric.training import _grid, compose_config
+
+    assert {g[2] for g in _grid(compose_config(["model.penalty=[l2,l1]"]))} == {"l1", "l2"}
+    with pytest.raises(ValueError, match=r"model.penalty: \['l3'\] unknown"):
+        _grid(compose_config(["model.penalty=[l3]"]))
