@@ -21,14 +21,15 @@ when it is such a top-N view and how many sentences it leaves out.
 Which terms are highlighted: those with a span and ``|weight| >= MARK_MIN_WEIGHT`` (the
 size from which ``rhetoric explain`` highlights a term; a trained model weighs nearly every
 word a little, and marking those too buries the words that decide). Where such spans overlap,
-the one with the largest ``|weight|`` is marked and the others stay in the evidence list
-("under a stronger mark"), so every ``<mark>`` holds exactly the characters of its span.
+a term of a construct the sentence is labelled with wins over one of a construct it is not,
+then the largest ``|weight|``; the others stay in the evidence list ("under a stronger
+mark"), so every ``<mark>`` holds exactly the characters of its span.
 
 Statement text and ids are untrusted: everything from the input is escaped, and the
 page's Content-Security-Policy lets only its own script run.
 
 >>> page = to_html([("a1", "If Russia invades, it will face swift and severe consequences.")])
->>> page.startswith("<!DOCTYPE html>"), page.count('class="sentence"'), '<mark data-construct="threat"' in page
+>>> page.startswith("<!DOCTYPE html>"), page.count('class="sentence"'), '<mark data-construct="conditionality"' in page
 (True, 1, True)
 """
 
@@ -223,21 +224,28 @@ def collect(records: Iterable, *, top: int | None = None, show_all: bool = False
 
 # --- which evidence is marked --------------------------------------------------------
 
-def marked_evidence(evidence) -> list:
+def marked_evidence(evidence, scores: dict | None = None) -> list:
     """The evidence records highlighted in a sentence, in text order: those with a span
-    and ``|weight| >= MARK_MIN_WEIGHT``; of overlapping spans the one with the largest
-    ``|weight|`` (then the earlier, then the construct first in the registry).
+    and ``|weight| >= MARK_MIN_WEIGHT``; of overlapping spans, a term of a construct the
+    sentence is labelled with (``scores[construct] >= 0.5``) before one of a construct it
+    is not (the marks show what made the labels), then the largest ``|weight|`` (then the
+    earlier, then the construct first in the registry).
 
     >>> from rhetoric.constructs._base import Evidence
     >>> big = Evidence("threat", "w:severe consequences", 0.9, 10, 31, "severe consequences", "words")
     >>> small = Evidence("threat", "w:consequences", 0.5, 17, 31, "consequences", "words")
     >>> [e.rule for e in marked_evidence([small, big])]
     ['w:severe consequences']
+    >>> other = Evidence("two_path", "w:severe", 1.2, 10, 16, "severe", "words")
+    >>> [e.rule for e in marked_evidence([other, big], {"threat": 0.9, "two_path": 0.1})]
+    ['w:severe consequences']
     """
     order = {c: i for i, c in enumerate(CONSTRUCTS)}
+    labelled = {c for c, v in (scores or {}).items() if v >= THRESHOLD}
     candidates = sorted(
         (e for e in evidence if e.start is not None and e.end > e.start and abs(e.weight) >= MARK_MIN_WEIGHT),
-        key=lambda e: (-abs(e.weight), e.start, e.end, order.get(e.construct, len(order)), e.rule),
+        key=lambda e: (scores is not None and e.construct not in labelled, -abs(e.weight), e.start, e.end,
+                       order.get(e.construct, len(order)), e.rule),
     )
     chosen: list = []
     for e in candidates:
@@ -524,7 +532,8 @@ def _legend() -> str:
             f'<p class="meta">Highlighted: each term of the explanation with a span and a weight of '
             f"at least {MARK_MIN_WEIGHT:g} in size, coloured by construct; a dashed underline is a "
             "negative weight (it lowers the score). Hover a highlight for its weight and reason. Where "
-            "terms overlap, the largest is highlighted; the sentence's evidence list has every term. "
+            "terms overlap, a term of a label the sentence has wins, then the largest; the sentence's "
+            "evidence list has every term. "
             "A score &ge; 0.5 means the codebook label is 1 (bold).</p>")
 
 
@@ -602,7 +611,7 @@ def _evidence_table(scored, marks: list) -> str:
 
 def _sentence_row(sentence: _Sentence, engine: str | None) -> str:
     scored = score_sentence(sentence.normalised, sentence.start, engine=engine)
-    marks = marked_evidence(scored.evidence)
+    marks = marked_evidence(scored.evidence, scored.scores)
     document = sentence.document
     scores = {c: round(scored.scores[c], 4) for c in CONSTRUCTS}
     bars = []

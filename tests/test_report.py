@@ -126,7 +126,8 @@ def shown_as(text: str) -> str:
 def check_rows_against_scores(page: str, records, engine=None) -> ReportParser:
     """Every sentence is one row, in order, with its id, its scores and its exact
     characters; each mark holds the characters of its span; marks never nest or overlap;
-    the marks are the largest terms of the explanation (see rhetoric.report)."""
+    the marks are the largest terms of the explanation, those of the sentence's labels
+    first (see rhetoric.report)."""
     parsed = parse(page)
     expected = sentences_of(records, engine)
     assert len(parsed.rows) == len(expected)
@@ -157,10 +158,16 @@ def check_rows_against_scores(page: str, records, engine=None) -> ReportParser:
             marked.append(record)
         for a, b in zip(marked, marked[1:]):
             assert a.end <= b.start, "marks overlap"
-        # a large spanned term is either marked or under a mark at least as large
+        # a large spanned term is either marked or under a mark that outranks it: of a
+        # construct the sentence is labelled with while its own is not, else as large
+        labelled = {c for c in CONSTRUCTS if sent.scores[c] >= 0.5}
+
+        def rank(e):
+            return (e.construct in labelled, abs(e.weight))
+
         for record in spanned.values():
             if abs(record.weight) >= report.MARK_MIN_WEIGHT and record not in marked:
-                assert any(m.start < record.end and record.start < m.end and abs(m.weight) >= abs(record.weight)
+                assert any(m.start < record.end and record.start < m.end and rank(m) >= rank(record)
                            for m in marked), record
     return parsed
 

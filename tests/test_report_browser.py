@@ -51,7 +51,7 @@ def test_the_browsers_dom_has_the_expected_marks_and_rows(page_file, tmp_path):
     assert res.returncode == 0, res.stderr.decode(errors="replace")[-2000:]
     dom = parse(res.stdout.decode("utf-8"))
     sentences = [s for _, text in records for s in rhetoric.score(text).sentences]
-    expected_marks = sum(len(report.marked_evidence(s.evidence)) for s in sentences)
+    expected_marks = sum(len(report.marked_evidence(s.evidence, s.scores)) for s in sentences)
     assert expected_marks > 0
     assert sum(tag == "mark" for tag, _ in dom.elements) == expected_marks
     assert len(dom.rows) == len(sentences)
