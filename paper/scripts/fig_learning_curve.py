@@ -72,7 +72,9 @@ def main() -> int:
         ax.set_xlim(min(shares) * 100 / 1.4, right * 1.4)
         ticks = [s * 100 for s in shares] + ([right] if has_aim else [])
         ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{t:.0f}" for t in ticks])
+        # with the extrapolation the axis spans two decades: label the powers of ten only
+        # (the shares between them keep their ticks), or the labels run together
+        ax.set_xticklabels([f"{t:.0f}" if not has_aim or math.log10(t).is_integer() else "" for t in ticks])
         ax.minorticks_off()
         ax.set_ylim(0, 1)
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
