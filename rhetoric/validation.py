@@ -37,11 +37,9 @@ __all__ = [
 
 #: The strata of the first release of the labels: the sentences the rules were read from.
 FIRST_RELEASE_STRATA = ("random", "threat", "cond", "two", "threat2", "cond2", "two2", "alt2")
-#: The project's aims for the trained scorer on held-out sentences: F1 at 0.5 per
-#: construct, and at most this share of UN General Debate sentences without a label scored
-#: >= 0.5 (issue 9). The learning curve says how far the labels are from them.
+#: The project's F1 aims (at 0.5) for the trained scorer on held-out sentences (issue 9).
+#: The learning curve says how far the labels are from them.
 F1_AIMS = {"threat": 0.70, "conditionality": 0.60, "two_path": 0.50, "commitment": 0.75}
-UN_FPR_AIM = 0.02
 #: Shares of the training documents for the learning curve.
 LEARNING_CURVE_FRACTIONS = (0.1, 0.2, 0.5, 1.0)
 #: Score bins of the calibration table.
@@ -136,6 +134,18 @@ def _prf(y: np.ndarray, pred: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray
     return {"precision": precision, "recall": recall, "f1": f1, "fpr": fpr}
 
 
+def _resample_weights(groups, n_boot: int, seed: int):
+    """``n_boot`` resamples of the ``groups`` (documents, with replacement), in batches of
+    up to 100: each a matrix of how often every item counts (resamples x items)."""
+    codes, _ = pd.factorize(pd.Series(list(groups)))
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    rng = np.random.default_rng(seed)
+    for start in range(0, n_boot, 100):
+        b = min(100, n_boot - start)
+        counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=b) if n_groups else np.zeros((b, 0))
+        yield counts[:, codes].astype(float)
+
+
 def bootstrap_metrics(y, score, groups, *, threshold: float = 0.5, n_boot: int = 1000, seed: int = 0) -> dict:
     """Precision, recall, F1, false-positive rate (at ``score >= threshold``) and AUROC,
     each with a 95% interval from ``n_boot`` resamples of the ``groups`` (documents).
@@ -147,20 +157,14 @@ def bootstrap_metrics(y, score, groups, *, threshold: float = 0.5, n_boot: int =
     y = np.asarray(y, dtype=float)
     s = np.asarray(score, dtype=float)
     pred = (s >= threshold).astype(float)
-    codes, _ = pd.factorize(pd.Series(list(groups)))
-    n_groups = int(codes.max()) + 1 if len(codes) else 0
     ones = np.ones((1, len(y)))
     point = {k: float(v[0]) for k, v in _prf(y, pred, ones).items()}
     point["auroc"] = float(auroc_weighted(y, s, ones)[0])
     out = {"n": int(len(y)), "positives": int(y.sum()), "predicted": int(pred.sum()),
            "tp": int((y * pred).sum()), "fp": int(((1 - y) * pred).sum()), "fn": int((y * (1 - pred)).sum())}
     out.update(point)
-    rng = np.random.default_rng(seed)
     draws = {k: [] for k in ("precision", "recall", "f1", "fpr", "auroc")}
-    for start in range(0, n_boot, 100):
-        b = min(100, n_boot - start)
-        counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=b) if n_groups else np.zeros((b, 0))
-        w = counts[:, codes].astype(float)
+    for w in _resample_weights(groups, n_boot, seed):
         for k, v in _prf(y, pred, w).items():
             draws[k].append(v)
         draws["auroc"].append(auroc_weighted(y, s, w))
@@ -230,11 +234,7 @@ def labels_needed(y, smaller, larger, groups, doublings: float, aim: float, *, n
     """
     y = np.asarray(y, dtype=float)
     preds = [(np.asarray(s, dtype=float) >= 0.5).astype(float) for s in (smaller, larger)]
-    codes, _ = pd.factorize(pd.Series(list(groups)))
-    n_groups = int(codes.max()) + 1 if len(codes) else 0
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=n_boot) if n_groups else np.zeros((n_boot, 0))
-    weights = np.vstack([np.ones((1, len(y))), counts[:, codes].astype(float)])
+    weights = np.vstack([np.ones((1, len(y))), *_resample_weights(groups, n_boot, seed)])
     f_small, f_large = (_prf(y, p, weights)["f1"] for p in preds)
     gain = (f_large - f_small) / doublings
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
