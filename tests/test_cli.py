@@ -151,6 +151,22 @@ def test_bad_input_exits_2_and_leaves_old_output_intact(tmp_path, name, content,
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("content", [THREAT + "\n", NEUTRAL + "\n" + "caf\xe9\n"])
+def test_score_in_process_leaves_the_garbage_collector_as_it_was(tmp_path, content):
+    """``main`` collects less while scoring (lexicons frozen, young threshold raised);
+    a caller's process gets its settings back, after a run and after a bad row."""
+    import gc
+
+    from rhetoric.cli import main
+
+    src = tmp_path / "in.txt"
+    src.write_bytes(content.encode("latin-1"))
+    before = gc.get_threshold(), gc.get_freeze_count()
+    code = main(["score", str(src), "-o", str(tmp_path / "out.csv")])
+    assert code == (0 if "caf" not in content else 2)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_bad_input_creates_no_output(tmp_path):
     src = tmp_path / "bad.jsonl"
     src.write_text(jsonl(TEXTS) + "not json\n")
