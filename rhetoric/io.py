@@ -38,6 +38,7 @@ import io
 import json
 import operator
 import os
+import re
 import sys
 from array import array
 from itertools import chain, repeat
@@ -400,8 +401,7 @@ class RecordWriter:
         if _NEGATIVE_ZERO in bits:
             return None
         unique = dict.fromkeys(floats)
-        digits = self.digits
-        text_of = dict(zip(unique, map(repr, unique if digits is None else map(round, unique, repeat(digits)))))
+        text_of = dict(zip(unique, _rounded_texts(list(unique), self.digits)))
         width = len(floats) // len(rows)
         float_texts = zip(*[iter(map(text_of.__getitem__, floats))] * width) if width else repeat(())
         return [template.format(*f, *i) for f, i in zip(float_texts, map(get_ints, rows))]
@@ -481,6 +481,30 @@ class RecordWriter:
 
 
 _NEGATIVE_ZERO = -(1 << 63)  # the bits of -0.0 as a signed 64-bit integer
+
+# ``"%.{digits}f" % v`` with its trailing zeros cut (but one after the point) is
+# ``repr(round(v, digits))``, written four times faster (both round the exact binary
+# value half to even), while the rounded value has at most 15 significant digits (so
+# that its shortest repr is those digits) and repr would not switch to an exponent
+# (it does below 1e-4): for 1 <= digits <= 4 and |v| below this.
+_FIXED_LIMIT = 1e10
+_TRAILING_ZEROS = re.compile(r"0+$", re.MULTILINE)
+_BARE_POINT = re.compile(r"\.$", re.MULTILINE)
+
+
+def _rounded_texts(values: list[float], digits: int | None) -> list[str]:
+    """``repr(round(v, digits))`` (``repr(v)`` when ``digits`` is None) of each float.
+
+    >>> _rounded_texts([0.04000001, 1.0, -0.00001, 2.5e-05, 123.45678], 4)
+    ['0.04', '1.0', '-0.0', '0.0', '123.4568']
+    """
+    if digits is None:
+        return list(map(repr, values))
+    # a sum of magnitudes below the limit: every value is, and none is nan or inf
+    if 1 <= digits <= 4 and values and sum(map(abs, values)) < _FIXED_LIMIT:
+        fixed = "\n".join(map(f"%.{digits}f".__mod__, values))
+        return _BARE_POINT.sub(".0", _TRAILING_ZEROS.sub("", fixed)).split("\n")
+    return list(map(repr, map(round, values, repeat(digits))))
 
 
 def _getter(positions: list[int]):

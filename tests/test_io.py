@@ -215,3 +215,20 @@ def test_record_writer_csv_keeps_json_ids_as_json():
 def test_record_writer_rejects_unknown_format():
     with pytest.raises(ValueError, match="unknown output format"):
         RecordWriter(io.StringIO(), "xlsx", ["threat"])
+
+
+@pytest.mark.parametrize("digits", [None, 0, 1, 2, 3, 4, 5, 8])
+def test_rounded_texts_are_the_reprs_of_the_rounded_floats(digits):
+    """The writer's bulk path prints floats as ``%.Nf`` cut of its trailing zeros where
+    that is ``repr(round(v, N))``; across magnitudes, signs and halves it is."""
+    import random
+
+    from rhetoric.io import _rounded_texts
+
+    rng = random.Random(digits)
+    for _ in range(40):
+        scale = 10 ** rng.uniform(-8, 9)
+        values = [rng.choice((1, -1)) * rng.random() * scale for _ in range(200)]
+        values += [k / 2 ** rng.randint(1, 12) for k in range(-20, 20)]  # exact halves: ties
+        values += [0.0, -0.0, 0.00005, 0.00015, 2.675, 1e-05]
+        assert _rounded_texts(values, digits) == [repr(v if digits is None else round(v, digits)) for v in values]

@@ -238,7 +238,7 @@ def test_a_retrain_on_a_slice_runs_and_reproduces_itself(tmp_path, monkeypatch):
     assert s.scores["threat"] == pytest.approx(_sigmoid(s.logit("threat")))
 
 
-@pytest.mark.parametrize("digits", [None, 0, 4, 17])
+@pytest.mark.parametrize("digits", [None, 0, 1, 2, 3, 4, 5, 17])
 def test_the_writer_formats_new_rows_in_bulk_as_the_csv_module_does(digits):
     """The trained engine's rows are all distinct: RecordWriter.write_rows formats them in
     bulk (one template per row shape). Same bytes as csv.writer of the rounded values,
@@ -249,7 +249,8 @@ def test_the_writer_formats_new_rows_in_bulk_as_the_csv_module_does(digits):
 
     from rhetoric.io import RecordWriter, _compact
 
-    odd = [0.0, -0.0, 1.0, 0.12345, 5e-05, 1e20, float("nan"), float("inf"), 0, 1, 10**30, True, "a,b", None]
+    odd = [0.0, -0.0, 1.0, 0.12345, 5e-05, -5e-05, 1e-05, 0.00015, 0.25, 0.125, -0.375, 2.675, 1e20, 123456789.98765,
+           -9999999999.99995, float("nan"), float("inf"), 0, 1, 10**30, True, "a,b", None]
     rng = random.Random(digits)
     got, want = io.StringIO(), io.StringIO()
     writer = RecordWriter(got, "csv", ["a"] * 6, digits=digits)
@@ -263,6 +264,7 @@ def test_the_writer_formats_new_rows_in_bulk_as_the_csv_module_does(digits):
                 rows.append(rng.choice(rows))
             else:
                 rows.append(tuple(rng.choice(odd) if rng.random() < mix else (rng.random() if j < 3 else rng.randint(0, 5))
+                                  if j != 2 else rng.uniform(-2000, 2000)
                                   for j in range(6)))
             ids.append("x,y" if chunk % 7 == 0 and i == 0 else i)
         writer.write_rows(ids, rows)
