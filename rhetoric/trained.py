@@ -404,6 +404,12 @@ class _Batch:
         self.lookup = dict(zip(vocab, range(v)))
         self.lookup[_SENTINEL] = self.sep
         self.bigrams = model.ngram_max >= 2 and len(codes) > 0
+        # the words that open, and those that close, some pair of the model: only pairs of
+        # such words are looked up (a third of a sentence's pairs, not all)
+        self.opens = np.zeros(self.base, dtype=bool)
+        self.closes = np.zeros(self.base, dtype=bool)
+        self.opens[codes // self.base] = True
+        self.closes[codes % self.base] = True
 
     def _build(self, model: TrainedModel) -> tuple:
         np = self.np
@@ -504,11 +510,16 @@ class _Batch:
         segs, rows = [seg], [self.unigram_row[ids]]
         if self.bigrams and len(ids) > 1:
             # pairs of two words of the model in one sentence
-            at = np.flatnonzero((seg[1:] == seg[:-1]) & (ids[:-1] < self.unknown) & (ids[1:] < self.unknown))
+            at = np.flatnonzero((seg[1:] == seg[:-1]) & self.opens[ids[:-1]] & self.closes[ids[1:]])
             codes = ids[at] * self.base + ids[at + 1]
-            found = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
+            # looked up in sorted order: each search starts where the last one ended
+            order = np.argsort(codes)
+            ordered = codes[order]
+            found = np.minimum(np.searchsorted(self.bigram_codes, ordered), len(self.bigram_codes) - 1)
+            pair_rows = np.empty_like(codes)
+            pair_rows[order] = np.where(self.bigram_codes[found] == ordered, self.bigram_rows[found], -1)
             segs.append(seg[at])
-            rows.append(np.where(self.bigram_codes[found] == codes, self.bigram_rows[found], -1))
+            rows.append(pair_rows)
         parts.append(self._first(np.concatenate(segs), np.concatenate(rows), n_rows))
         segs = np.concatenate([p[0] for p in parts])
         rows = np.concatenate([p[1] for p in parts])
