@@ -363,19 +363,22 @@ class RecordWriter:
         """The CSV text of each row (as :meth:`_format`), remembered rows from memory, new
         ones formatted together (:meth:`_format_many`)."""
         memo = self._text_of_row
-        texts = list(map(memo.get, rows))
+        # (hashing a row of floats costs more than formatting it: no lookups in an empty memo)
+        texts = list(map(memo.get, rows)) if memo else [None] * len(rows)
         new = [i for i, t in enumerate(texts) if t is None]
         if new:
             fresh = [rows[i] for i in new]
-            todo = list(dict.fromkeys(fresh))
+            # a row repeated is the same object (rhetoric.scoring shares them): found by
+            # identity, without hashing; an equal copy is formatted again, to the same text
+            todo = list(dict(zip(map(id, fresh), fresh)).values())
             formatted = self._format_many(todo) or list(map(self._format, todo))
             if len(todo) == len(fresh):  # all distinct
                 for i, text in zip(new, formatted):
                     texts[i] = text
             else:
-                text_of = dict(zip(todo, formatted))
+                text_of = dict(zip(map(id, todo), formatted))
                 for i in new:
-                    texts[i] = text_of[rows[i]]
+                    texts[i] = text_of[id(rows[i])]
             if len(todo) <= len(rows) // 2:  # rows that repeat (all distinct: not worth it)
                 if len(memo) + len(todo) > self.MAX_REMEMBERED:
                     memo.clear()

@@ -437,16 +437,18 @@ def feature_rows(texts, *, split: bool = True, engine: str | None = None) -> lis
         rows = [_fast_sentence_row(*args, model) for args in zip(distinct, lows, found)]
     if len(distinct) < len(sentences):
         rows = [rows[i] for i in which]
-    # Few distinct rows (1,700 among 25,000 corpus sentences): aggregate each once, and
-    # give equal rows the same features object (a writer formats each object once).
-    single: dict[tuple, tuple] = {}
+    # The rules give few distinct rows (1,700 among 25,000 corpus sentences): aggregate
+    # each once, and give equal rows the same features object (a writer formats each
+    # object once). The trained model's rows differ unless their sentences are the same,
+    # and then they are one object: known by identity, without hashing floats.
+    keys = rows if model is None else list(map(id, rows))
+    single: dict = {}
     out, at = [], 0
     for sp in spans:
         if len(sp) == 1:
-            row = rows[at]
-            features = single.get(row)
+            features = single.get(keys[at])
             if features is None:
-                features = single[row] = _aggregate([row])
+                features = single[keys[at]] = _aggregate([rows[at]])
             out.append(features)
         else:
             out.append(_aggregate(rows[at : at + len(sp)]))
