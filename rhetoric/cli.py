@@ -190,7 +190,7 @@ def _cmd_score(args) -> int:
 
 # Scoring allocates many short-lived containers (matches, rows) and frees them by
 # reference count; the cyclic garbage collector's default pace (a young collection every
-# 700 allocations, full ones over every lexicon object) spent about 2.5% of a corpus run
+# 700 allocations, full ones over every lexicon object) spent 2-2.5% of a corpus run
 # (callgrind, 25,000 sentences). Scoring makes no cycles that need it sooner.
 GC_YOUNG_THRESHOLD = 10_000
 

@@ -486,7 +486,7 @@ class RecordWriter:
 _NEGATIVE_ZERO = -(1 << 63)  # the bits of -0.0 as a signed 64-bit integer
 
 # ``"%.{digits}f" % v`` with its trailing zeros cut (but one after the point) is
-# ``repr(round(v, digits))``, written four times faster (both round the exact binary
+# ``repr(round(v, digits))``, written twice as fast (both round the exact binary
 # value half to even), while the rounded value has at most 15 significant digits (so
 # that its shortest repr is those digits) and repr would not switch to an exponent
 # (it does below 1e-4): for 1 <= digits <= 4 and |v| below this.

@@ -405,7 +405,7 @@ class _Batch:
         self.lookup[_SENTINEL] = self.sep
         self.bigrams = model.ngram_max >= 2 and len(codes) > 0
         # the words that open, and those that close, some pair of the model: only pairs of
-        # such words are looked up (a third of a sentence's pairs, not all)
+        # such words are looked up (four in five of the corpus's pairs)
         self.opens = np.zeros(self.base, dtype=bool)
         self.closes = np.zeros(self.base, dtype=bool)
         self.opens[codes // self.base] = True
