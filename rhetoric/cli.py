@@ -164,8 +164,9 @@ def _cmd_score(args) -> int:
 
     def run(fh) -> None:
         writer = RecordWriter(fh, out_fmt, columns, digits=args.digits)
+        # lexicons and model loaded now, once: a model that cannot be read fails here
+        _scored(feature_rows, [], engine=args.engine)
         if jobs == 1:
-            _scored(feature_rows, [], engine=args.engine)  # lexicons and model: loaded (or a clear error) now
             # Typed at a terminal, each line is answered at once; otherwise in chunks.
             interactive = args.input == "-" and sys.stdin.isatty()
             with _collect_less():
@@ -175,7 +176,6 @@ def _cmd_score(args) -> int:
                     if chunk.error is not None:
                         raise chunk.error
         else:
-            _scored(feature_rows, ["x"], engine=args.engine)  # a model that cannot be read fails here, once
             for rid, row in _score_in_parallel(records, split, jobs, args.engine):
                 writer.write_row(rid, row)
 
