@@ -212,12 +212,12 @@ def summarise(frame: pd.DataFrame, scores: dict[str, np.ndarray], *, seed: int =
     return out
 
 
-def labels_needed(y, smaller, larger, groups, doublings: float, aim: float, *, n_boot: int = 1000,
-                  seed: int = 0) -> dict:
+def labels_needed(y, smaller, larger, groups, doublings: float, aim: float, *, threshold: float = 0.5,
+                  n_boot: int = 1000, seed: int = 0) -> dict:
     """How many times today's labels the learning curve's last step says an F1 ``aim``
     needs: F1 is taken to keep rising in the log of the labels at the gain of its last
-    step (``smaller`` to ``larger`` scores, ``doublings`` = log2 of the ratio of their
-    training shares). Learning curves flatten, so this is a lower bound in expectation,
+    step (``smaller`` to ``larger`` scores, labelled 1 at ``score >= threshold`` as in
+    :func:`bootstrap_metrics`; ``doublings`` = log2 of the ratio of their training shares). Learning curves flatten, so this is a lower bound in expectation,
     not a forecast.
 
     Returns the gain per doubling and the multiple of the labels (``larger``'s), each
@@ -233,7 +233,7 @@ def labels_needed(y, smaller, larger, groups, doublings: float, aim: float, *, n
     (0.267, 1.41)
     """
     y = np.asarray(y, dtype=float)
-    preds = [(np.asarray(s, dtype=float) >= 0.5).astype(float) for s in (smaller, larger)]
+    preds = [(np.asarray(s, dtype=float) >= threshold).astype(float) for s in (smaller, larger)]
     weights = np.vstack([np.ones((1, len(y))), *_resample_weights(groups, n_boot, seed)])
     f_small, f_large = (_prf(y, p, weights)["f1"] for p in preds)
     gain = (f_large - f_small) / doublings
